@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test bench schema clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,10 +13,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python -m audit_app.run_demo
+	@echo "Field Audit: the server and the app are not built yet; validating the bundled checklists."
+	$(BIN)/python -m audit_app.checklist_files
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+schema: $(STAMP)
+	$(BIN)/python -m audit_app.checklist_files --write-schema
 
 bench: $(STAMP)
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
