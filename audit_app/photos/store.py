@@ -53,11 +53,13 @@ class PhotoStore:
             return StoredPhoto(ref=photo.ref(), new=False)
         # Thumbnail first, so a stored photo always has its thumbnail.
         thumb_existed = thumb_file.is_file()
-        self._write_atomically(thumb_file, photo.thumbnail)
         try:
+            self._write_atomically(thumb_file, photo.thumbnail)
             self._write_atomically(photo_file, photo.jpeg)
         except PhotoStoreError:
-            if not thumb_existed:  # nothing stored means nothing: drop the lone thumbnail
+            # A failed add stores nothing, not even a file whose rename was not yet made durable.
+            photo_file.unlink(missing_ok=True)
+            if not thumb_existed:
                 thumb_file.unlink(missing_ok=True)
             raise
         return StoredPhoto(ref=photo.ref(), new=True)
