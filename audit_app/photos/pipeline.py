@@ -98,9 +98,13 @@ def _pixel_limit(max_pixels: int) -> Iterator[None]:
     so the only way to make Pillow itself enforce our limit is to set that global. We set it just
     for our own decode and put the old value back, under a lock so two photos being processed at
     once cannot restore each other's value; importing this module changes nothing. Pillow only
-    *warns* between 1× and 2× the limit, so the warning is made an error here too."""
+    *warns* between 1× and 2× the limit, so the warning is made an error here too.
+
+    Pillow's warnings about damaged EXIF are silenced instead: we drop all metadata anyway,
+    and a damaged date only means `taken_at` is unknown, not that the photo is bad."""
     with _pillow_globals_lock, warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.TiffImagePlugin")
         previous = Image.MAX_IMAGE_PIXELS
         Image.MAX_IMAGE_PIXELS = max_pixels
         try:
@@ -168,9 +172,9 @@ def _shrink_to(image: Image.Image, long_edge: int) -> None:
 
     Two steps, as the JPEG decoder does in draft mode: first average whole blocks (`reduce()`
     by the integer part of the ratio; reducing_gap=1.0 asks for exactly that), then Pillow's
-    antialiased bilinear filter for the remaining step of less than 2×. For such small steps it
-    comes within a fraction of a dB of Lanczos after the q82 re-encode (bench/photo_pipeline.py
-    prints the figures) at about half the cost."""
+    antialiased bilinear filter for the remaining step of less than 2×. For such small steps the
+    stored JPEG comes within about 0.1 dB of a full decode + bicubic resize (the q82 re-encode
+    loses far more; bench/photo_pipeline.py prints the PSNR) at a fraction of the cost."""
     if max(image.size) > long_edge:
         image.thumbnail((long_edge, long_edge), Image.Resampling.BILINEAR, reducing_gap=1.0)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import subprocess
 import sys
 import warnings
@@ -142,6 +143,19 @@ def test_taken_at_is_none_when_the_photo_has_no_usable_date(exif: Image.Exif | N
     params = {} if exif is None else {"exif": exif}
     photo = process_photo(encode(gradient((300, 200)), **params), local_tz=SHANGHAI)
     assert photo.taken_at is None
+
+
+@pytest.mark.parametrize("damage", ["exif_ifd_offset_out_of_range", "exif_cut_short"])
+def test_damaged_exif_gives_no_taken_at_but_the_photo_is_kept(damage: str) -> None:
+    raw = exif_with(taken="2026:11:20 10:03:00", offset="+08:00").tobytes()
+    if damage == "exif_cut_short":
+        raw = raw[:30]  # inside the first IFD: Pillow warns "Corrupt EXIF data"
+    else:  # point IFD0's Exif-IFD entry (big-endian: tag 8769, LONG, count 1) past the end
+        entry = raw.index(bytes.fromhex("8769 0004 00000001"))
+        raw = raw[:entry + 8] + struct.pack(">I", 0xFFFF0000) + raw[entry + 12:]
+    photo = process_photo(encode(gradient((300, 200)), exif=raw), local_tz=SHANGHAI)
+    assert photo.taken_at is None
+    assert (photo.width, photo.height) == (300, 200)
 
 
 # --- formats --------------------------------------------------------------------------------
