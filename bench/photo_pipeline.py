@@ -3,7 +3,7 @@
 Target (issue 3): the pipeline is at least 3× faster than the naive baseline. Two scenes,
 because JPEG decoding time grows with the file size (the entropy decoding of every coefficient
 cannot be skipped, even in draft mode): a smooth scene (~1.4 MB) and a detailed, noisy one
-(~3.7 MB, the size of a real 12-megapixel phone photo at quality 90). Methods are timed in
+(~3.7 MB, about the size of a 12-megapixel phone photo). Methods are timed in
 interleaved rounds so load from other processes falls on all of them alike.
 Run: python bench/photo_pipeline.py [--runs N]"""
 
