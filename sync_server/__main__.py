@@ -1,0 +1,3 @@
+from sync_server.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""HTTP resources, one router per resource."""

@@ -1,0 +1,108 @@
+"""`/visits`: upload a visit revision (auditors) and read stored visits (owner, managers, admins).
+
+Who may read a visit: its auditor, admins, managers without a region, and managers whose region
+is the visit's site's region. Anyone else gets 404, as if the visit did not exist, so ids of
+other people's visits leak nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import select
+
+from audit_app.domain import Visit
+
+from ..deps import AuditorUser, ChecklistsDep, SessionsDep, VisitReader
+from ..errors import INVALID_VISIT, NOT_FOUND, ApiError, error_responses
+from ..schemas import ObservationOutcome, VisitDetail, VisitReceipt, VisitSummary
+from ..tables import Site, User, VisitRevision
+from ..visit_checks import upload_problems
+from ..visit_store import load_visit, missing_photos, store_visit
+
+router = APIRouter(prefix="/visits", tags=["visits"], responses=error_responses(401, 403))
+VisitIdPath = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+def _store(sessions: SessionsDep, checklists: ChecklistsDep, user: User, visit_id: str,
+           visit: Visit) -> VisitReceipt:
+    with sessions() as session:
+        checklist, problems = upload_problems(session, checklists, visit_id, visit)
+    if problems or checklist is None:
+        raise ApiError(422, INVALID_VISIT, f"the visit has {len(problems)} problem(s)", problems)
+    stored = store_visit(sessions, visit, checklist, user.id, dt.datetime.now(dt.UTC))
+    with sessions() as session:
+        missing = missing_photos(session, [photo.sha256 for photo in visit.photos])
+    return VisitReceipt(id=visit.id, revision=stored.revision, status=stored.status,
+                        received_at=_utc(stored.received_at), missing_photos=missing)
+
+
+@router.put("/{visit_id}", status_code=200,
+            responses={201: {"model": VisitReceipt, "description": "stored a new revision"},
+                       **error_responses(400, 409, 413, 422)})
+async def put_visit(user: AuditorUser, sessions: SessionsDep, checklists: ChecklistsDep,
+                    visit_id: VisitIdPath, visit: Visit, response: Response) -> VisitReceipt:
+    """Upload a visit revision: 201 stored, 200 replay of the same content, 409 conflict."""
+    receipt = await run_in_threadpool(_store, sessions, checklists, user, visit_id, visit)
+    response.status_code = 201 if receipt.status == "created" else 200
+    return receipt
+
+
+def _may_read(user: User, auditor_id: str, site_region: str | None) -> bool:
+    if user.role == "admin":
+        return True
+    if user.role == "auditor":
+        return auditor_id == user.id
+    return user.region is None or user.region == site_region
+
+
+@router.get("/{visit_id}", responses=error_responses(404))
+def get_visit(user: VisitReader, sessions: SessionsDep, visit_id: VisitIdPath) -> VisitDetail:
+    """The latest stored revision with the server's outcomes and score."""
+    with sessions() as session:
+        stored = load_visit(session, visit_id)
+        site = session.get(Site, stored.latest.site_id) if stored is not None else None
+        if stored is None or not _may_read(user, stored.head.auditor_id,
+                                           site.region if site else None):
+            raise ApiError(404, NOT_FOUND, f"no visit {visit_id}")
+        visit = Visit.model_validate_json(stored.latest.body)
+        latest = stored.latest
+        return VisitDetail(
+            visit=visit, auditor_id=latest.auditor_id,
+            received_at=_utc(latest.received_at),
+            applicable=latest.applicable, passed=latest.passed, score=latest.score,
+            visit_score=latest.visit_score, knocked_out=latest.knocked_out,
+            outcomes=[ObservationOutcome(item_key=row.item_key, outcome=row.outcome,  # type: ignore[arg-type]
+                                         staff_id=row.staff_id, dimension=row.dimension,
+                                         weight=row.weight, critical=row.critical)
+                      for row in stored.observations],
+            missing_photos=missing_photos(session, [p.sha256 for p in visit.photos]))
+
+
+@router.get("")
+def list_visits(user: VisitReader, sessions: SessionsDep,
+                limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0) -> list[VisitSummary]:
+    """Latest revisions the caller may read (auditors: their own), newest upload first."""
+    query = (select(VisitRevision).join(Site, Site.id == VisitRevision.site_id)
+             .where(VisitRevision.is_latest.is_(True)))
+    if user.role == "auditor":
+        query = query.where(VisitRevision.auditor_id == user.id)
+    elif user.role == "manager" and user.region is not None:
+        query = query.where(Site.region == user.region)
+    query = query.order_by(VisitRevision.received_at.desc(), VisitRevision.visit_id)
+    with sessions() as session:
+        rows = session.scalars(query.limit(limit).offset(offset))
+        return [VisitSummary(
+            id=row.visit_id, revision=row.revision, auditor_id=row.auditor_id, site_id=row.site_id,
+            checklist_id=row.checklist_id, checklist_version=row.checklist_version,
+            started_at=_utc(row.started_at), received_at=_utc(row.received_at),
+            visit_score=row.visit_score, knocked_out=row.knocked_out) for row in rows]
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; everything is stored in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+

@@ -1,0 +1,74 @@
+"""`audit-server`: serve, create-user, revoke-user. Each command calls the library functions a
+program would (`prepare_database`, `create_user`, `revoke_user`)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, Sequence
+
+from audit_app.domain import ChecklistError
+
+from .accounts import ROLES, AccountError, create_user, revoke_user
+from .app import create_app, prepare_database
+from .db import make_engine, make_session_factory, upgrade
+from .settings import Settings, settings_from_env
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="audit-server", description="Field Audit sync server.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="migrate the database, load checklists, serve the API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    create = commands.add_parser("create-user", help="create a user and print their token once")
+    create.add_argument("name")
+    create.add_argument("--role", required=True, choices=ROLES)
+    create.add_argument("--region", default=None, help="managers: see only this region's sites")
+    revoke = commands.add_parser("revoke-user", help="revoke a user's token")
+    revoke.add_argument("name")
+    return parser
+
+
+def _serve(settings: Settings, host: str, port: int) -> int:
+    import uvicorn  # only the serve command needs it
+
+    added = prepare_database(settings)
+    for checklist in added:
+        print(f"loaded checklist {checklist}")
+    uvicorn.run(create_app(settings), host=host, port=port)
+    return 0
+
+
+def run(argv: Sequence[str], environ: Mapping[str, str]) -> int:
+    """Run one command; returns the exit status (what `main` passes to sys.exit)."""
+    args = _parser().parse_args(argv)
+    settings = settings_from_env(environ)
+    try:
+        if args.command == "serve":
+            return _serve(settings, args.host, args.port)
+        engine = make_engine(settings)
+        try:
+            upgrade(engine)
+            with make_session_factory(engine)() as session:
+                if args.command == "create-user":
+                    token = create_user(session, args.name, args.role, args.region)
+                    print(f"created {args.role} {args.name}"
+                          + (f" (region {args.region})" if args.region else "")
+                          + "; the token below is shown only this once:")
+                    print(token)
+                else:
+                    revoke_user(session, args.name)
+                    print(f"revoked {args.name}")
+        finally:
+            engine.dispose()
+    except (AccountError, ChecklistError) as exc:
+        print(f"audit-server: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main() -> None:
+    """Console script entry point."""
+    sys.exit(run(sys.argv[1:], os.environ))

@@ -1,0 +1,126 @@
+"""The one place that turns failures into the contract's error body:
+`{"error": {"code": "...", "message": "...", "details": [...]}}`.
+
+Codes are stable; clients may switch on them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+# Registry of error codes (status → default code for errors raised by the framework).
+MALFORMED_JSON = "malformed_json"
+INVALID_REQUEST = "invalid_request"
+INVALID_VISIT = "invalid_visit"
+UNAUTHORIZED = "unauthorized"
+FORBIDDEN = "forbidden"
+NOT_FOUND = "not_found"
+CONFLICT = "conflict"
+REVISION_CONFLICT = "revision_conflict"
+STALE_REVISION = "stale_revision"
+VISIT_ID_TAKEN = "visit_id_taken"
+BODY_TOO_LARGE = "body_too_large"
+IMAGE_TOO_LARGE = "image_too_large"
+HASH_MISMATCH = "hash_mismatch"
+NOT_AN_IMAGE = "not_an_image"
+PHOTO_HAS_LOCATION = "photo_has_location"
+UNKNOWN_SITE = "unknown_site"
+METHOD_NOT_ALLOWED = "method_not_allowed"
+UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+
+_STATUS_CODES = {
+    400: INVALID_REQUEST, 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND,
+    405: METHOD_NOT_ALLOWED, 409: CONFLICT, 413: BODY_TOO_LARGE, 415: UNSUPPORTED_MEDIA_TYPE,
+    422: INVALID_REQUEST,
+}
+
+
+class ErrorDetail(BaseModel):
+    """One problem: a stable `code`, where (`path`, JSON-path-like) and a readable message."""
+
+    code: str
+    path: str
+    message: str
+
+
+class ErrorInfo(BaseModel):
+    code: str
+    message: str
+    details: list[ErrorDetail]
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx answer has this body."""
+
+    error: ErrorInfo
+
+
+class ApiError(Exception):
+    """Raise anywhere in the server to answer with the contract's error body."""
+
+    def __init__(self, status: int, code: str, message: str,
+                 details: list[ErrorDetail] | None = None, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details or []
+        self.headers = headers
+
+
+def error_response(status: int, code: str, message: str, details: list[ErrorDetail] | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    body = ErrorBody(error=ErrorInfo(code=code, message=message, details=details or []))
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+def _loc_path(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def validation_details(errors: list[dict[str, Any]]) -> list[ErrorDetail]:
+    """Pydantic/FastAPI validation errors as error details (code = pydantic's error type)."""
+    return [ErrorDetail(code=str(error["type"]), path=_loc_path(tuple(error.get("loc", ()))),
+                        message=str(error["msg"])) for error in errors]
+
+
+async def _api_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _STATUS_CODES.get(exc.status_code, f"http_{exc.status_code}")
+    message = exc.detail if isinstance(exc.detail, str) else "request failed"
+    return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    if any(error.get("type") == "json_invalid" for error in errors):
+        return error_response(400, MALFORMED_JSON, "the request body is not valid JSON",
+                              validation_details(errors))
+    return error_response(422, INVALID_REQUEST, "the request is not valid",
+                          validation_details(errors))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every expected failure through the one error body."""
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+
+
+# OpenAPI: every route documents the error body for the statuses it can answer with.
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": ErrorBody, "description": "error"} for status in statuses}

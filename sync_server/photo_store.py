@@ -1,0 +1,94 @@
+"""Photo uploads: hash check, a real decode with Pillow (JPEG/PNG only), size limits, and
+storage under names the server makes. The phone's own photo pipeline is not used here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .errors import HASH_MISMATCH, IMAGE_TOO_LARGE, NOT_AN_IMAGE, PHOTO_HAS_LOCATION, ApiError
+from .tables import Photo
+
+MEDIA_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
+GPS_IFD = 0x8825  # EXIF GPSInfo
+
+
+@dataclass(frozen=True)
+class CheckedPhoto:
+    media_type: str
+    extension: str
+    width: int
+    height: int
+
+
+def check_hash(body: bytes, sha256: str) -> None:
+    actual = hashlib.sha256(body).hexdigest()
+    if actual != sha256:
+        raise ApiError(422, HASH_MISMATCH,
+                       f"the body's SHA-256 is {actual}, not the {sha256} named in the path")
+
+
+def check_image(body: bytes, max_pixels: int) -> CheckedPhoto:
+    """Decode `body` fully; refuse anything but a sound JPEG/PNG within `max_pixels`.
+
+    Pixels are counted from the header before decoding, so a decompression bomb costs nothing."""
+    try:
+        with warnings.catch_warnings():
+            # Pillow's own bomb guard warns above its limit; ours is lower and answers 413.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(body), formats=tuple(MEDIA_TYPES)) as image:
+                width, height = image.size
+                if width * height > max_pixels:
+                    raise ApiError(413, IMAGE_TOO_LARGE,
+                                   f"{width}×{height} is {width * height / 1e6:.1f} megapixels; "
+                                   f"the limit is {max_pixels / 1e6:g}")
+                if image.getexif().get_ifd(GPS_IFD):
+                    raise ApiError(422, PHOTO_HAS_LOCATION,
+                                   "the photo carries GPS data; the app strips it before upload")
+                image_format = image.format or ""
+                image.load()
+    except Image.DecompressionBombError as exc:
+        raise ApiError(413, IMAGE_TOO_LARGE, "the image has too many pixels") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ApiError(422, NOT_AN_IMAGE, "the body is not a readable JPEG or PNG image") from exc
+    media_type, extension = MEDIA_TYPES[image_format]
+    return CheckedPhoto(media_type, extension, width, height)
+
+
+def photo_path(photo_dir: Path, file_name: str) -> Path:
+    return photo_dir / file_name
+
+
+def store_photo(session: Session, photo_dir: Path, sha256: str, body: bytes, photo: CheckedPhoto,
+                uploaded_by: str, now: dt.datetime) -> bool:
+    """Write the file atomically and record it; False if it was already there."""
+    if session.get(Photo, sha256) is not None:
+        return False
+    # The name is made here from the verified hash, never taken from the client.
+    file_name = f"{sha256[:2]}/{sha256}.{photo.extension}"
+    target = photo_path(photo_dir, file_name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, prefix=".upload-") as handle:
+        handle.write(body)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(handle.name, target)  # same bytes for the same hash, so a race rewrites nothing
+    session.add(Photo(sha256=sha256, file_name=file_name, media_type=photo.media_type,
+                      bytes=len(body), width=photo.width, height=photo.height,
+                      uploaded_by=uploaded_by, received_at=now))
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True

@@ -1,0 +1,104 @@
+"""Request and response bodies of the API (the visit and checklist bodies are domain models)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from audit_app.domain import Visit
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+EntityId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SiteUpdate(Input):
+    name: Name
+    region: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+
+
+class StaffUpdate(Input):
+    name: Name
+    site_id: EntityId
+
+
+class StaffPublic(BaseModel):
+    id: str
+    name: str
+    site_id: str
+
+
+class SitePublic(BaseModel):
+    id: str
+    name: str
+    region: str | None
+    staff: list[StaffPublic]
+
+
+class VisitReceipt(BaseModel):
+    """The answer to an upload; the phone marks the visit synced once `missing_photos` is empty."""
+
+    id: str
+    revision: int
+    status: Literal["created", "replayed"]
+    received_at: dt.datetime
+    missing_photos: list[str]
+
+
+class ObservationOutcome(BaseModel):
+    item_key: str
+    outcome: Literal["pass", "fail", "na"]
+    staff_id: str | None
+    dimension: str
+    weight: float
+    critical: bool
+
+
+class VisitDetail(BaseModel):
+    """A stored visit's latest revision with what the server computed from it."""
+
+    visit: Visit
+    auditor_id: str
+    received_at: dt.datetime
+    applicable: float
+    passed: float
+    score: float | None
+    visit_score: float | None
+    knocked_out: bool
+    outcomes: list[ObservationOutcome]
+    missing_photos: list[str]
+
+
+class VisitSummary(BaseModel):
+    id: str
+    revision: int
+    auditor_id: str
+    site_id: str
+    checklist_id: str
+    checklist_version: int
+    started_at: dt.datetime
+    received_at: dt.datetime
+    visit_score: float | None
+    knocked_out: bool
+
+
+class PhotoReceipt(BaseModel):
+    sha256: str
+    status: Literal["created", "present"]
+    media_type: str
+    width: int
+    height: int
+
+
+class MissingQuery(Input):
+    hashes: Annotated[list[Sha256], Field(max_length=10_000)]
+
+
+class MissingAnswer(BaseModel):
+    missing: list[str]

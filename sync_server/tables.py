@@ -1,0 +1,174 @@
+"""Database tables (SQLAlchemy 2 typed models). The Alembic migrations in `migrations/` create
+exactly these; a test checks the two agree.
+
+Reports are plain SQL over `observations`: one row per scored observation of every stored
+revision, denormalised (site, staff, checklist, auditor, dates, weight, outcome) and flagged
+`is_latest`, so a compliance report is one GROUP BY with `WHERE is_latest` and no joins."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger, Boolean, Date, DateTime, Float, ForeignKey, ForeignKeyConstraint, Index, Integer,
+    MetaData, String, Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names so migrations can drop and alter them on every backend.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ID = String(64)
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
+ROW_ID = BigInteger().with_variant(Integer(), "sqlite")
+UTC_TIME = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class User(Base):
+    """A person with a token. `id` is the name given to `audit-server create-user`."""
+
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))  # auditor | manager | admin
+    region: Mapped[str | None] = mapped_column(String(64))  # managers: limit to this region
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex of the token
+    created_at: Mapped[dt.datetime] = mapped_column(UTC_TIME)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTC_TIME)
+
+
+class ChecklistVersion(Base):
+    """Every checklist version ever loaded; old versions stay readable for old visits."""
+
+    __tablename__ = "checklists"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    body: Mapped[str] = mapped_column(Text)  # the checklist as JSON (domain model dump)
+    loaded_at: Mapped[dt.datetime] = mapped_column(UTC_TIME)
+
+
+class Site(Base):
+    __tablename__ = "sites"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str | None] = mapped_column(String(64), index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTC_TIME)
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTC_TIME)
+
+
+class VisitHead(Base):
+    """One row per visit id: who owns it and its latest revision.
+
+    Storing a revision first moves `latest_revision` forward with a conditional UPDATE (or
+    INSERTs this row); that row lock is what serialises concurrent uploads of one visit."""
+
+    __tablename__ = "visits"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    auditor_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    latest_revision: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTC_TIME)
+
+
+class VisitRevision(Base):
+    """Every stored revision of a visit: the canonical JSON as received, its hash and score."""
+
+    __tablename__ = "visit_revisions"
+
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, primary_key=True)
+    auditor_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    checklist_id: Mapped[str] = mapped_column(ID)
+    checklist_version: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[dt.datetime] = mapped_column(UTC_TIME)  # stored in UTC
+    # The date where the visit happened: started_at's date in its own UTC offset.
+    started_local_date: Mapped[dt.date] = mapped_column(Date)
+    content_hash: Mapped[str] = mapped_column(String(64))  # audit_app.domain.content_hash
+    body: Mapped[str] = mapped_column(Text)  # audit_app.domain.canonical_json
+    received_at: Mapped[dt.datetime] = mapped_column(UTC_TIME)  # server clock
+    applicable: Mapped[float] = mapped_column(Float)
+    passed: Mapped[float] = mapped_column(Float)
+    score: Mapped[float | None] = mapped_column(Float)
+    visit_score: Mapped[float | None] = mapped_column(Float)
+    knocked_out: Mapped[bool] = mapped_column(Boolean)
+    is_latest: Mapped[bool] = mapped_column(Boolean)
+
+    __table_args__ = (
+        ForeignKeyConstraint(["checklist_id", "checklist_version"],
+                             ["checklists.id", "checklists.version"]),
+        Index(None, "is_latest", "site_id"),
+        Index(None, "is_latest", "started_local_date"),
+    )
+
+
+class ObservationRow(Base):
+    """One scored observation of one stored revision, with its server-computed outcome."""
+
+    __tablename__ = "observations"
+
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
+    visit_id: Mapped[str] = mapped_column(ID)
+    revision: Mapped[int] = mapped_column(Integer)
+    item_key: Mapped[str] = mapped_column(String(64))
+    checklist_id: Mapped[str] = mapped_column(ID)
+    checklist_version: Mapped[int] = mapped_column(Integer)
+    site_id: Mapped[str] = mapped_column(ID)
+    staff_id: Mapped[str | None] = mapped_column(ID)  # attributed per §3; None: counts for nobody
+    auditor_id: Mapped[str] = mapped_column(ID)
+    dimension: Mapped[str] = mapped_column(String(32))
+    weight: Mapped[float] = mapped_column(Float)
+    critical: Mapped[bool] = mapped_column(Boolean)
+    outcome: Mapped[str] = mapped_column(String(4))  # pass | fail | na
+    # The revision's visit_score, repeated so a site/checklist mean needs no join.
+    visit_score: Mapped[float | None] = mapped_column(Float)
+    started_at: Mapped[dt.datetime] = mapped_column(UTC_TIME)
+    started_local_date: Mapped[dt.date] = mapped_column(Date)
+    is_latest: Mapped[bool] = mapped_column(Boolean)
+
+    __table_args__ = (
+        ForeignKeyConstraint(["visit_id", "revision"],
+                             ["visit_revisions.visit_id", "visit_revisions.revision"]),
+        Index(None, "visit_id", "revision"),
+        Index(None, "is_latest", "site_id"),
+        Index(None, "is_latest", "staff_id"),
+        Index(None, "is_latest", "checklist_id", "item_key"),
+        Index(None, "is_latest", "dimension"),
+        Index(None, "is_latest", "started_local_date"),
+        Index(None, "is_latest", "auditor_id"),
+    )
+
+
+class Photo(Base):
+    """A stored photo. The file is `<data_dir>/photos/<file_name>`, a name the server made."""
+
+    __tablename__ = "photos"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(100))
+    media_type: Mapped[str] = mapped_column(String(20))  # image/jpeg | image/png
+    bytes: Mapped[int] = mapped_column(BigInteger)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    uploaded_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    received_at: Mapped[dt.datetime] = mapped_column(UTC_TIME)

@@ -1,0 +1,67 @@
+"""Every reason an uploaded visit is refused with 422, collected in one list.
+
+The domain's `visit_problems` covers the visit against its checklist; this adds what only the
+server knows: the path id, and whether the site, staff and checklist version exist."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from audit_app.domain import Checklist, Visit, visit_problems
+
+from .catalog import ChecklistCache
+from .errors import ErrorDetail
+from .tables import ChecklistVersion, Site, Staff
+
+ID_MISMATCH = "id_mismatch"
+UNKNOWN_CHECKLIST = "unknown_checklist"
+UNKNOWN_CHECKLIST_VERSION = "unknown_checklist_version"
+UNKNOWN_SITE = "unknown_site"
+UNKNOWN_STAFF = "unknown_staff"
+OUT_OF_RANGE = "out_of_range"
+# Revisions and versions are stored as 32-bit integers (INTEGER on SQLite and PostgreSQL alike).
+MAX_INT32 = 2**31 - 1
+
+
+def upload_problems(session: Session, checklists: ChecklistCache, path_id: str,
+                    visit: Visit) -> tuple[Checklist | None, list[ErrorDetail]]:
+    """The visit's checklist (if it exists) and every problem with the upload."""
+    problems: list[ErrorDetail] = []
+    if visit.id != path_id:
+        problems.append(ErrorDetail(code=ID_MISMATCH, path="id",
+                                    message=f"the body's id {visit.id} is not the path's {path_id}"))
+    if session.get(Site, visit.site_id) is None:
+        problems.append(ErrorDetail(code=UNKNOWN_SITE, path="site_id",
+                                    message=f"{visit.site_id}: no such site"))
+    named_staff = [("staff_ids", index, staff_id) for index, staff_id in enumerate(visit.staff_ids)]
+    named_staff += [("observations", index, obs.staff_id) for index, obs in enumerate(visit.observations)
+                    if obs.staff_id is not None]
+    wanted = {staff_id for _, _, staff_id in named_staff}
+    known = set(session.scalars(select(Staff.id).where(Staff.id.in_(wanted)))) if wanted else set()
+    for field, index, staff_id in named_staff:
+        if staff_id not in known:
+            path = f"staff_ids[{index}]" if field == "staff_ids" else f"observations[{index}].staff_id"
+            problems.append(ErrorDetail(code=UNKNOWN_STAFF, path=path,
+                                        message=f"{staff_id}: no such staff member"))
+    for field, number in (("revision", visit.revision), ("checklist_version", visit.checklist_version)):
+        if number > MAX_INT32:
+            problems.append(ErrorDetail(code=OUT_OF_RANGE, path=field,
+                                        message=f"{field} must be at most {MAX_INT32}"))
+    if visit.checklist_version > MAX_INT32:
+        return None, problems
+    checklist = checklists.get(session, visit.checklist_id, visit.checklist_version)
+    if checklist is None:
+        any_version = session.scalars(select(ChecklistVersion.version)
+                                      .where(ChecklistVersion.id == visit.checklist_id)).first()
+        if any_version is None:
+            problems.append(ErrorDetail(code=UNKNOWN_CHECKLIST, path="checklist_id",
+                                        message=f"{visit.checklist_id}: no such checklist"))
+        else:
+            problems.append(ErrorDetail(
+                code=UNKNOWN_CHECKLIST_VERSION, path="checklist_version",
+                message=f"{visit.checklist_id} has no version {visit.checklist_version}"))
+    else:
+        problems.extend(ErrorDetail(code=p.code, path=p.path, message=p.message)
+                        for p in visit_problems(visit, checklist))
+    return checklist, problems

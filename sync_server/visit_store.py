@@ -1,0 +1,142 @@
+"""Storing visit revisions idempotently, and reading them back.
+
+Concurrency: a revision is written in its own transaction whose first statement claims the
+visit's head row (INSERT for a new visit, `UPDATE … WHERE latest_revision < n` for a new
+revision). Two uploads of the same visit therefore serialise on that row on SQLite and on
+PostgreSQL alike; the loser sees an IntegrityError or zero updated rows, re-reads, and answers
+as a replay (200) or a conflict (409). UNIQUE(visit_id, revision) is the final guard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from audit_app.domain import Checklist, Visit, canonical_json, content_hash, score_visit
+
+from .errors import REVISION_CONFLICT, STALE_REVISION, VISIT_ID_TAKEN, ApiError
+from .tables import ObservationRow, Photo, VisitHead, VisitRevision
+
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class StoredRevision:
+    status: Literal["created", "replayed"]
+    revision: int
+    received_at: dt.datetime
+
+
+class _LostRace(Exception):
+    """Another upload of the same visit got there first; re-read and decide again."""
+
+
+def missing_photos(session: Session, hashes: list[str]) -> list[str]:
+    """The hashes among `hashes` the server has no photo for, sorted, without duplicates."""
+    wanted = sorted(set(hashes))
+    if not wanted:
+        return []
+    have = set(session.scalars(select(Photo.sha256).where(Photo.sha256.in_(wanted))))
+    return [sha for sha in wanted if sha not in have]
+
+
+def _existing(session: Session, visit: Visit, digest: str, auditor_id: str) -> StoredRevision | None:
+    """The answer if this upload needs no write (a replay), raising 409 for conflicts."""
+    head = session.get(VisitHead, visit.id)
+    if head is None:
+        return None
+    if head.auditor_id != auditor_id:
+        raise ApiError(409, VISIT_ID_TAKEN, "this visit id belongs to another auditor's visit")
+    stored = session.get(VisitRevision, (visit.id, visit.revision))
+    if stored is not None:
+        if stored.content_hash == digest:
+            return StoredRevision("replayed", stored.revision, stored.received_at)
+        raise ApiError(409, REVISION_CONFLICT,
+                       f"revision {visit.revision} is already stored with different content; "
+                       "upload changes as a higher revision")
+    if head.latest_revision > visit.revision:
+        raise ApiError(409, STALE_REVISION,
+                       f"revision {visit.revision} is older than the stored revision "
+                       f"{head.latest_revision}")
+    return None
+
+
+def _write(session: Session, visit: Visit, checklist: Checklist, digest: str, auditor_id: str,
+           now: dt.datetime) -> None:
+    claimed = session.execute(
+        update(VisitHead).where(VisitHead.id == visit.id,
+                                VisitHead.latest_revision < visit.revision)
+        .values(latest_revision=visit.revision))
+    if claimed.rowcount == 0:  # type: ignore[attr-defined]
+        if session.get(VisitHead, visit.id) is not None:
+            raise _LostRace
+        session.add(VisitHead(id=visit.id, auditor_id=auditor_id, latest_revision=visit.revision,
+                              created_at=now))
+        session.flush()  # IntegrityError here if a concurrent upload created it first
+    session.execute(update(VisitRevision).where(VisitRevision.visit_id == visit.id)
+                    .values(is_latest=False))
+    session.execute(update(ObservationRow).where(ObservationRow.visit_id == visit.id)
+                    .values(is_latest=False))
+    score = score_visit(visit, checklist)
+    started_utc = visit.started_at.astimezone(dt.UTC)
+    local_date = visit.started_at.date()  # the date in the visit's own UTC offset
+    session.add(VisitRevision(
+        visit_id=visit.id, revision=visit.revision, auditor_id=auditor_id, site_id=visit.site_id,
+        checklist_id=visit.checklist_id, checklist_version=visit.checklist_version,
+        started_at=started_utc, started_local_date=local_date, content_hash=digest,
+        body=canonical_json(visit), received_at=now, applicable=score.applicable,
+        passed=score.passed, score=score.score, visit_score=score.visit_score,
+        knocked_out=score.knocked_out, is_latest=True))
+    session.flush()
+    if score.observations:
+        session.execute(insert(ObservationRow), [
+            {"visit_id": visit.id, "revision": visit.revision, "item_key": obs.item_key,
+             "checklist_id": visit.checklist_id, "checklist_version": visit.checklist_version,
+             "site_id": visit.site_id, "staff_id": obs.staff_id, "auditor_id": auditor_id,
+             "dimension": obs.dimension, "weight": obs.weight, "critical": obs.critical,
+             "outcome": obs.outcome.value, "visit_score": score.visit_score,
+             "started_at": started_utc, "started_local_date": local_date, "is_latest": True}
+            for obs in score.observations])
+
+
+def store_visit(sessions: sessionmaker[Session], visit: Visit, checklist: Checklist,
+                auditor_id: str, now: dt.datetime) -> StoredRevision:
+    """Store `visit` (already checked) for `auditor_id`: created, replayed, or ApiError 409."""
+    digest = content_hash(visit)
+    for _attempt in range(MAX_ATTEMPTS):
+        with sessions() as session:
+            existing = _existing(session, visit, digest, auditor_id)
+        if existing is not None:
+            return existing
+        try:
+            with sessions.begin() as session:
+                _write(session, visit, checklist, digest, auditor_id, now)
+        except (IntegrityError, _LostRace):
+            continue
+        return StoredRevision("created", visit.revision, now)
+    raise ApiError(409, REVISION_CONFLICT, "the visit kept changing while it was stored; retry")
+
+
+@dataclass(frozen=True)
+class StoredVisit:
+    head: VisitHead
+    latest: VisitRevision
+    observations: list[ObservationRow]
+
+
+def load_visit(session: Session, visit_id: str) -> StoredVisit | None:
+    """The visit's latest revision with its stored observation rows, or None."""
+    head = session.get(VisitHead, visit_id)
+    if head is None:
+        return None
+    latest = session.get(VisitRevision, (visit_id, head.latest_revision))
+    if latest is None:  # cannot happen: head and revision are written in one transaction
+        return None
+    rows = list(session.scalars(select(ObservationRow).where(
+        ObservationRow.visit_id == visit_id, ObservationRow.revision == latest.revision)
+        .order_by(ObservationRow.id)))
+    return StoredVisit(head, latest, rows)
