@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Protocol
 
 from audit_app.domain import Mark, Timing, Visit
-from audit_app.store.errors import StoreError, WrongState
+from audit_app.store.errors import StoreError, StoreWriteError, WrongState
 
 DEFAULT_LABELS = ("entered", "greeted", "served")
 RESOLUTION_DIGITS = 1  # 0.1 s
@@ -66,9 +66,9 @@ class Stopwatch:
         if self.running:
             self._continue_from_wall_clock()
             try:
-                self._persist()
-            except WrongState:
-                pass  # a visit no longer in draft: nothing to change, the flag stays in memory
+                self._save(self._marks, self._wall_anchor, self.resumed)
+            except (WrongState, StoreWriteError):
+                pass  # not a draft any more, or the disk is full: the next tap saves the flag
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -96,41 +96,39 @@ class Stopwatch:
 
     def value(self) -> float | None:
         """Seconds between the two `measure` marks, or None until both are taken."""
-        found = {mark.label: mark.elapsed_s for mark in self._marks}
-        start, end = self.measure
-        if start not in found or end not in found:
-            return None
-        return round(found[end] - found[start], RESOLUTION_DIGITS)
+        return _value_between(self._marks, self.measure)
 
     # -- actions -----------------------------------------------------------------------------------
 
     def tap(self) -> Mark:
-        """Record the next label now, and save it."""
+        """Record the next label now, and save it (if the save fails, nothing changes)."""
         label = self.next_label
         if label is None:
             raise StopwatchError("Every moment has already been marked; undo the last one to change it.",
                                  "所有时间点都已记录;如需修改请先撤销最后一个。")
         if not self._marks:
-            self._mono_anchor = self._monotonic()
-            self._wall_anchor = self._wall()
-            elapsed = 0.0
+            mono_anchor, wall_anchor, elapsed = self._monotonic(), self._wall(), 0.0
         else:
             elapsed = self._now_elapsed()
+            mono_anchor, wall_anchor = self._mono_anchor, self._wall_anchor
         mark = Mark(label=label, elapsed_s=elapsed)
-        self._marks.append(mark)
-        self._persist()
+        self._save([*self._marks, mark], wall_anchor, self.resumed)
+        self._mono_anchor, self._wall_anchor = mono_anchor, wall_anchor
         return mark
 
     def undo(self) -> Mark:
         """Remove the last mark, and save; undoing the first mark resets the stopwatch."""
         if not self._marks:
             raise StopwatchError("There is no mark to undo.", "没有可撤销的记录。")
-        mark = self._marks.pop()
-        if not self._marks:  # back to not started: a fresh measurement, on this process's clock
+        removed = self._marks[-1]
+        marks = self._marks[:-1]
+        if marks:
+            self._save(marks, self._wall_anchor, self.resumed)
+        else:  # back to not started: a fresh measurement, on this process's clock
+            self._save(marks, None, False)
             self._wall_anchor = self._mono_anchor = None
             self.resumed = False
-        self._persist()
-        return mark
+        return removed
 
     # -- internals ---------------------------------------------------------------------------------
 
@@ -147,7 +145,17 @@ class Stopwatch:
         self._mono_anchor = self._monotonic() - max(since_anchor, last)
         self.resumed = True
 
-    def _persist(self) -> None:
+    def _save(self, marks: list[Mark], anchor: datetime | None, resumed: bool) -> None:
+        """Save `marks` through the store, then adopt them: a failed save changes nothing here."""
         self._store.record_timing(
-            self.visit_id, self.item_key, timing=Timing(marks=self._marks, resumed=self.resumed),
-            anchor=self._wall_anchor, value=self.value(), now=self._wall())
+            self.visit_id, self.item_key, timing=Timing(marks=marks, resumed=resumed),
+            anchor=anchor, value=_value_between(marks, self.measure), now=self._wall())
+        self._marks = list(marks)
+
+
+def _value_between(marks: list[Mark], measure: tuple[str, str]) -> float | None:
+    found = {mark.label: mark.elapsed_s for mark in marks}
+    start, end = measure
+    if start not in found or end not in found:
+        return None
+    return round(found[end] - found[start], RESOLUTION_DIGITS)
