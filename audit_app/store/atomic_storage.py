@@ -84,7 +84,7 @@ class AtomicJSONStorage(Storage):
         self.keep_in_memory = keep_in_memory
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._data: dict[str, dict[str, Any]] | None = None
-        # (table, doc_id) -> (the document's items when encoded, its encoded JSON)
+        # (table, doc_id) -> (the document's items when encoded, `"doc_id":{...}` encoded)
         self._encoded: dict[tuple[str, str], tuple[tuple[tuple[str, Any], ...], bytes]] = {}
         self._batch_depth = 0
         self._batch_dirty = False
@@ -176,12 +176,13 @@ class AtomicJSONStorage(Storage):
                 items = tuple(doc.items())
                 cached = self._encoded.get(key)
                 if cached is None or not _same_objects(cached[0], items):
-                    cached = (items, _encode(doc))
+                    cached = (items, _encode(doc_id) + b":" + _encode(doc))
                     self._encoded[key] = cached
-                docs.append(_encode(doc_id) + b":" + cached[1])
+                docs.append(cached[1])
             parts.append(_encode(table_name) + b":{" + b",".join(docs) + b"}")
-        for key in self._encoded.keys() - seen:
-            del self._encoded[key]
+        if len(seen) != len(self._encoded):
+            for key in self._encoded.keys() - seen:
+                del self._encoded[key]
         return b"{" + b",".join(parts) + b"}"
 
     def _write_file(self, data: dict[str, dict[str, Any]]) -> None:
