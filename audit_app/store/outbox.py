@@ -45,7 +45,8 @@ class Outbox:
                    now: datetime) -> VisitState | None:
         """Record the server's 200/201 for `revision`; returns the revision's state afterwards.
 
-        `None` means that revision is no longer on the phone (a newer one replaced it)."""
+        `None` means that revision is not in the hot file any more (a newer revision replaced
+        it, or it was synced and archived)."""
         entry = self._hot.outbox_entry(visit_id)
         if entry is None or entry.revision != revision:
             return self._state_of(visit_id, revision)

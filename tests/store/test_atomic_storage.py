@@ -1,7 +1,7 @@
 import json
 
 import pytest
-from tinydb import Query, TinyDB
+from tinydb import TinyDB
 
 from audit_app.store import AtomicJSONStorage, FileOps, StoreCorruptError
 from audit_app.store.atomic_storage import temp_files
