@@ -1,0 +1,91 @@
+"""The outbox: finalised revisions waiting for the server, and the server's answers.
+
+- `VisitRepository.finalise` writes the finalised record and its outbox entry in one commit
+  (one atomic file write), so after a crash either both are there or neither is.
+- One entry per visit id: finalising a newer revision replaces the older entry (the server takes
+  a higher revision of a known or unknown id, so the older one need not be sent first).
+- A visit becomes `synced` only through `record_ack` with no photos missing (CONTRACT §4: the
+  phone marks a visit synced only once the server has every photo). With photos missing the
+  entry stays, remembering which photos the sync client still has to upload.
+- `record_conflict` (the server answered 409) moves the revision to `conflict` and drops its entry;
+  the shopper resolves it by editing, which makes a higher revision.
+Acknowledgements for a revision that is no longer the one queued are ignored (they can arrive
+after the shopper finalised a newer revision)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .errors import VisitNotFound
+from .hot_file import HotFile
+from .records import OutboxEntry, PendingUpload, StoredVisit, VisitState
+
+
+class Outbox:
+    """Reads and settles the queue of finalised visits; the sync client's view of the store."""
+
+    def __init__(self, hot: HotFile):
+        self._hot = hot
+
+    def enqueue(self, record: StoredVisit, now: datetime) -> None:
+        """Queue `record` (call inside the commit that finalises it)."""
+        self._hot.put_outbox(OutboxEntry(visit_id=record.visit_id, revision=record.revision, queued_at=now))
+
+    def pending_uploads(self) -> list[PendingUpload]:
+        """Every queued visit in queue order, with the photos the server last said it lacks."""
+        pending: list[PendingUpload] = []
+        for entry in self._hot.outbox_entries():
+            record = self._queued_record(entry)
+            if record is not None:
+                pending.append(PendingUpload(visit=record.visit, queued_at=entry.queued_at,
+                                             missing_photos=entry.missing_photos))
+        return pending
+
+    def record_ack(self, visit_id: str, revision: int, missing_photos: list[str],
+                   now: datetime) -> VisitState | None:
+        """Record the server's 200/201 for `revision`; returns the revision's state afterwards.
+
+        `None` means that revision is not in the hot file any more (a newer revision replaced
+        it, or it was synced and archived)."""
+        entry = self._hot.outbox_entry(visit_id)
+        if entry is None or entry.revision != revision:
+            return self._state_of(visit_id, revision)
+        record = self._queued_record(entry)
+        if record is None:
+            raise VisitNotFound(visit_id)
+        with self._hot.commit():
+            if missing_photos:
+                self._hot.put_outbox(entry.model_copy(update={
+                    "missing_photos": sorted(set(missing_photos)), "acknowledged_at": now}))
+                return VisitState.FINALISED
+            self._hot.put_record(record.model_copy(update={
+                "state": VisitState.SYNCED, "synced_at": now, "updated_at": now}))
+            self._hot.delete_outbox(visit_id)
+        return VisitState.SYNCED
+
+    def record_conflict(self, visit_id: str, revision: int, reason: str,
+                        now: datetime) -> VisitState | None:
+        """Record the server's 409 for `revision`: it becomes `conflict` and leaves the queue."""
+        entry = self._hot.outbox_entry(visit_id)
+        if entry is None or entry.revision != revision:
+            return self._state_of(visit_id, revision)
+        record = self._queued_record(entry)
+        if record is None:
+            raise VisitNotFound(visit_id)
+        with self._hot.commit():
+            self._hot.put_record(record.model_copy(update={
+                "state": VisitState.CONFLICT, "conflict_reason": reason, "updated_at": now}))
+            self._hot.delete_outbox(visit_id)
+        return VisitState.CONFLICT
+
+    def _queued_record(self, entry: OutboxEntry) -> StoredVisit | None:
+        for record in self._hot.records(entry.visit_id):
+            if record.revision == entry.revision:
+                return record
+        return None
+
+    def _state_of(self, visit_id: str, revision: int) -> VisitState | None:
+        for record in self._hot.records(visit_id):
+            if record.revision == revision:
+                return record.state
+        return None
