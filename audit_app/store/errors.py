@@ -88,9 +88,9 @@ class InvalidAnswer(StoreError):
 
     code = "invalid_answer"
 
-    def __init__(self, item_key: str, reason: str):
+    def __init__(self, item_key: str, reason: str, reason_zh: str | None = None):
         self.item_key = item_key
-        super().__init__(f"{item_key}: {reason}", f"{item_key}:答案无效({reason})")
+        super().__init__(f"{item_key}: {reason}", f"{item_key}:答案无效({reason_zh or reason})")
 
 
 class FinaliseRefused(StoreError):
@@ -102,8 +102,9 @@ class FinaliseRefused(StoreError):
         self.visit_id = visit_id
         self.problems = problems
         lines = "\n".join(f"- {p.message}" for p in problems)
+        lines_zh = "\n".join(f"- {p.message_zh}" for p in problems)
         super().__init__(f"The visit cannot be finalised yet ({len(problems)} problems):\n{lines}",
-                         f"访问尚不能提交(共 {len(problems)} 个问题):\n{lines}")
+                         f"访问尚不能提交(共 {len(problems)} 个问题):\n{lines_zh}")
 
 
 class ChecklistNotFound(StoreError):

@@ -69,7 +69,7 @@ class VisitRepository:
         if not na and value is not None:
             problem = value_problem(item, value)
             if problem is not None:
-                raise InvalidAnswer(item_key, problem[1])
+                raise InvalidAnswer(item_key, problem.message, problem.message_zh)
         existing = draft.visit.observation_for(item_key)
         observation = _observation(item_key, value=value, na=na, staff_id=staff_id, note=note,
                                    photos=existing.photos if existing else [],
@@ -82,7 +82,7 @@ class VisitRepository:
         draft = self._draft(visit_id)
         item = self._item(draft.visit, item_key)
         if item.kind is not Kind.TIMED:
-            raise InvalidAnswer(item_key, "only a timed item has a stopwatch")
+            raise InvalidAnswer(item_key, "only a timed item has a stopwatch", "只有计时项可以使用秒表")
         existing = draft.visit.observation_for(item_key)
         observation = _observation(item_key, value=value, na=False,
                                    staff_id=existing.staff_id if existing else None,
@@ -216,7 +216,8 @@ class VisitRepository:
         checklist = self._checklists.get_checklist(visit.checklist_id, visit.checklist_version)
         item = checklist.item_map.get(item_key)
         if item is None:
-            raise InvalidAnswer(item_key, f"not an item of {checklist.id} v{checklist.version}")
+            raise InvalidAnswer(item_key, f"not an item of {checklist.id} v{checklist.version}",
+                                f"不是 {checklist.id} 第 {checklist.version} 版中的项目")
         return item
 
     def _save(self, draft: StoredVisit, visit: Visit, now: datetime, **changes: object) -> Visit:

@@ -84,3 +84,14 @@ def test_a_draft_may_be_checked_without_being_finished():
     cl = checklist(item("a"))
     v = visit(cl, obs("a", True), finished_at=None)
     assert visit_problems(v, cl, require_finished=False) == []
+
+
+def test_every_problem_message_is_given_in_english_and_chinese():
+    cl = checklist(item("a"), item("t", "timed"), item("badge", photo="required"), item("must"))
+    v = visit(cl, obs("a", "yes"), obs("t", -1), obs("ghost", True), obs("badge", True, photos=[SHA]),
+              obs("a", True), finished_at=None)
+    problems = visit_problems(v, checklist(item("a"), version=2)) + visit_problems(v, cl)
+    assert len({p.code for p in problems}) >= 7
+    for problem in problems:
+        assert problem.message.isascii() or "…" in problem.message
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in problem.message_zh), problem
