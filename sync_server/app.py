@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from .api import checklists, health, photos, sites, visits
+from .api import checklists, health, photos, reports, sites, visits
 from .catalog import ChecklistCache, load_checklist_dir
 from .db import make_engine, make_session_factory, upgrade
 from .errors import install_error_handlers
@@ -49,7 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
 
     api = APIRouter(prefix=API_PREFIX)
-    for module in (checklists, sites, visits):
+    for module in (checklists, sites, visits, reports):
         api.include_router(module.router)
     # Photos are the one large body; their limit replaces the general one.
     api.include_router(photos.router, max_body_size=settings.max_photo_bytes)
