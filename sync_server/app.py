@@ -6,8 +6,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from starlette.types import Scope
 
 from .api import checklists, health, photos, reports, sites, visits
+from .body_limit import BodyLimitMiddleware
 from .catalog import ChecklistCache, load_checklist_dir
 from .db import make_engine, make_session_factory, upgrade
 from .errors import install_error_handlers
@@ -40,19 +42,25 @@ def create_app(settings: Settings) -> FastAPI:
         yield
         engine.dispose()
 
-    app = FastAPI(title="Field Audit sync server", version="1", lifespan=lifespan,
-                  max_body_size=settings.max_request_bytes)
+    app = FastAPI(title="Field Audit sync server", version="1", lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_session_factory(engine)
     app.state.checklists = ChecklistCache()
     install_error_handlers(app)
 
+    def body_limit(scope: Scope) -> int:
+        # Photos are the one large body; every other body is a few kB of JSON.
+        if scope["method"] == "PUT" and scope["path"].startswith(f"{API_PREFIX}/photos/"):
+            return settings.max_photo_bytes
+        return settings.max_request_bytes
+
+    app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
+
     api = APIRouter(prefix=API_PREFIX)
     for module in (checklists, sites, visits, reports):
         api.include_router(module.router)
-    # Photos are the one large body; their limit replaces the general one.
-    api.include_router(photos.router, max_body_size=settings.max_photo_bytes)
+    api.include_router(photos.router)
     app.include_router(health.router)
     app.include_router(api)
     return app

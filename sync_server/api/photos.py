@@ -1,7 +1,7 @@
 """`/photos`: raw JPEG/PNG uploads addressed by their SHA-256, and which hashes are missing.
 
-The body limit is enforced while the body streams in (FastAPI's per-router `max_body_size`,
-set by `create_app` from the settings), so a lying or absent Content-Length does not help."""
+The body limit (`max_photo_bytes`) is enforced while the body streams in, by
+`body_limit.BodyLimitMiddleware`, so a lying or absent Content-Length does not help."""
 
 from __future__ import annotations
 

@@ -1,0 +1,144 @@
+"""Server test fixtures. Every test taking `server` runs twice: on SQLite and on a throwaway
+PostgreSQL cluster (skipped only when PostgreSQL is missing and CI is unset; failed in CI)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from sync_server.accounts import create_user, revoke_user
+from sync_server.app import create_app, prepare_database
+from sync_server.db import make_engine, make_session_factory, upgrade
+from sync_server.settings import Settings
+from sync_server.tables import Site, Staff
+
+from .pg_cluster import Cluster, find_pg_bin, start_cluster
+
+CHECKLIST_DIR = Path(__file__).parent / "checklists"
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+_database_numbers = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    bin_dir = find_pg_bin()
+    if bin_dir is None:
+        message = "PostgreSQL binaries (pg_ctl, initdb) not found"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}; CI must run the PostgreSQL tests")
+        pytest.skip(message)
+    cluster = start_cluster(bin_dir)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster: Cluster) -> str:
+    """A migrated database that each test copies (CREATE DATABASE … TEMPLATE is fast)."""
+    admin = create_engine(pg_cluster.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("CREATE DATABASE audit_template"))
+    admin.dispose()
+    engine = create_engine(pg_cluster.url("audit_template"))
+    upgrade(engine)
+    engine.dispose()
+    return "audit_template"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("sqlite-template")
+    engine = make_engine(Settings(data_dir=directory))
+    upgrade(engine)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return directory / "audit.db"
+
+
+def fresh_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty, migrated database for one test."""
+    if backend == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        shutil.copyfile(template, tmp_path / "audit.db")
+        return f"sqlite:///{tmp_path / 'audit.db'}"
+    cluster: Cluster = request.getfixturevalue("pg_cluster")
+    template_name = request.getfixturevalue("pg_template")
+    name = f"audit_test_{next(_database_numbers)}"
+    admin = create_engine(cluster.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {template_name}"))
+    admin.dispose()
+    return cluster.url(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def settings(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    return Settings(database_url=fresh_database_url(backend, request, tmp_path),
+                    data_dir=tmp_path, checklist_dir=CHECKLIST_DIR)
+
+
+@dataclass
+class Server:
+    """A running app on a fresh database with the standard cast of users, sites and staff."""
+
+    settings: Settings
+    client: TestClient
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def auth(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"} if who in self.tokens else {}
+
+
+# who → (role, region). `revoked` is an auditor whose token was revoked.
+CAST = {
+    "auditor_a": ("auditor", None),
+    "auditor_b": ("auditor", None),
+    "manager_north": ("manager", "north"),
+    "manager_south": ("manager", "south"),
+    "manager_all": ("manager", None),
+    "admin": ("admin", None),
+    "revoked": ("auditor", None),
+}
+
+
+def populate(settings: Settings) -> dict[str, str]:
+    """Checklists, the cast, two sites (north, south) and their staff; returns the tokens."""
+    prepare_database(settings)
+    engine = make_engine(settings)
+    tokens = {}
+    with make_session_factory(engine)() as session:
+        for who, (role, region) in CAST.items():
+            tokens[who] = create_user(session, who, role, region)
+        revoke_user(session, "revoked")
+        now = dt.datetime.now(dt.UTC)
+        session.add_all([Site(id="site-n1", name="North One", region="north", updated_at=now),
+                         Site(id="site-s1", name="South One", region="south", updated_at=now)])
+        session.flush()
+        session.add_all([Staff(id="staff-1", name="Li Na", site_id="site-n1", updated_at=now),
+                         Staff(id="staff-2", name="Wang Wei", site_id="site-n1", updated_at=now),
+                         Staff(id="staff-3", name="Zhang Min", site_id="site-s1", updated_at=now)])
+        session.commit()
+    engine.dispose()
+    return tokens
+
+
+@pytest.fixture
+def server(settings: Settings) -> Iterator[Server]:
+    tokens = populate(settings)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield Server(settings, client, tokens)
