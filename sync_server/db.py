@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .settings import Settings
 
+# Sized for the worker thread pool (40 threads): bursts of uploads wait less for a connection.
+POOL = {"pool_size": 10, "max_overflow": 30, "pool_timeout": 30}
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -21,10 +23,10 @@ def make_engine(settings: Settings) -> Engine:
     url = settings.resolved_database_url
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **POOL)
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **POOL)
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

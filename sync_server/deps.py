@@ -42,16 +42,19 @@ SessionDep = Annotated[Session, Depends(_session)]
 ChecklistsDep = Annotated[ChecklistCache, Depends(_checklists)]
 
 
-def _current_user(session: SessionDep,
+def _current_user(sessions: SessionsDep,
                   credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> User:
     if credentials is None:
         raise ApiError(401, UNAUTHORIZED, "a bearer token is required",
                        headers={"WWW-Authenticate": "Bearer"})
-    user = user_for_token(session, credentials.credentials)
-    if user is None:
-        raise ApiError(401, UNAUTHORIZED, "unknown or revoked token",
-                       headers={"WWW-Authenticate": "Bearer"})
-    session.expunge(user)  # a plain value for the route, whatever the route does to its session
+    # A short session of its own: holding a connection for the whole request would let a burst
+    # of uploads (which open their own sessions) exhaust the pool.
+    with sessions() as session:
+        user = user_for_token(session, credentials.credentials)
+        if user is None:
+            raise ApiError(401, UNAUTHORIZED, "unknown or revoked token",
+                           headers={"WWW-Authenticate": "Bearer"})
+        session.expunge(user)  # a plain value for the route
     return user
 
 
