@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, func, select, true
 from sqlalchemy.orm import Session
 
 from audit_app.domain import DIMENSION_LABELS, Checklist, GroupBy, GroupRow, make_row
@@ -89,22 +89,39 @@ def _join_key(parts: Sequence[Any]) -> str:
 _APPLICABLE = OBS.c.outcome != "na"
 
 
+def _sums() -> list[Any]:
+    """Per-group totals of observation rows (each CASE has an ELSE, so a sum is never NULL)."""
+    return [
+        func.sum(case((_APPLICABLE, OBS.c.weight), else_=0.0)).label("applicable"),
+        func.sum(case((OBS.c.outcome == "pass", OBS.c.weight), else_=0.0)).label("passed"),
+        func.sum(case((_APPLICABLE, 1), else_=0)).label("observations"),
+        func.sum(case((and_(OBS.c.outcome == "fail", OBS.c.critical == true()), 1), else_=0))
+        .label("critical_failures"),
+    ]
+
+
 def totals_query(group_by: GroupBy, filters: ReportFilters) -> Select[Any]:
-    """The GROUP BY behind a compliance report: one result row per group key."""
+    """The GROUP BY behind a compliance report: one result row per group key.
+
+    Distinct visits are counted in two steps, totals per (key, visit) then per key, instead of
+    COUNT(DISTINCT visit_id): the covering index (is_latest, key, visit_id, …) of migration 0002
+    delivers rows in that order, and PostgreSQL hashes the inner step instead of sorting. Item
+    rows need no step: a visit answers an item at most once (a duplicate is refused on upload),
+    so their visits are their rows."""
     keys = _key_columns(group_by)
-    query = select(
-        *keys,
-        func.coalesce(func.sum(case((_APPLICABLE, OBS.c.weight), else_=0.0)), 0.0).label("applicable"),
-        func.coalesce(func.sum(case((OBS.c.outcome == "pass", OBS.c.weight), else_=0.0)), 0.0)
-        .label("passed"),
-        func.coalesce(func.sum(case((_APPLICABLE, 1), else_=0)), 0).label("observations"),
-        func.count(distinct(OBS.c.visit_id)).label("visits"),
-        func.coalesce(func.sum(case((and_(OBS.c.outcome == "fail", OBS.c.critical == true()), 1),
-                                    else_=0)), 0).label("critical_failures"),
-    ).where(*_conditions(OBS, filters))
+    conditions = _conditions(OBS, filters)
     if group_by == "staff":
-        query = query.where(OBS.c.staff_id.is_not(None))
-    return query.group_by(*keys)
+        conditions.append(OBS.c.staff_id.is_not(None))
+    if group_by == "item":
+        return select(*keys, *_sums(), func.count().label("visits")).where(*conditions).group_by(*keys)
+    per_visit = (select(*keys, *_sums()).where(*conditions)
+                 .group_by(*keys, OBS.c.visit_id).subquery("per_visit"))
+    outer_keys = [per_visit.c[key.name] for key in keys]
+    return (select(*outer_keys,
+                   *(func.sum(per_visit.c[name]).label(name)
+                     for name in ("applicable", "passed", "observations", "critical_failures")),
+                   func.count().label("visits"))
+            .group_by(*outer_keys))
 
 
 def visit_mean_query(group_by: Literal["site", "checklist"], filters: ReportFilters) -> Select[Any]:
