@@ -19,6 +19,9 @@ UNKNOWN_CHECKLIST = "unknown_checklist"
 UNKNOWN_CHECKLIST_VERSION = "unknown_checklist_version"
 UNKNOWN_SITE = "unknown_site"
 UNKNOWN_STAFF = "unknown_staff"
+OUT_OF_RANGE = "out_of_range"
+# Revisions and versions are stored as 32-bit integers (INTEGER on SQLite and PostgreSQL alike).
+MAX_INT32 = 2**31 - 1
 
 
 def upload_problems(session: Session, checklists: ChecklistCache, path_id: str,
@@ -41,6 +44,12 @@ def upload_problems(session: Session, checklists: ChecklistCache, path_id: str,
             path = f"staff_ids[{index}]" if field == "staff_ids" else f"observations[{index}].staff_id"
             problems.append(ErrorDetail(code=UNKNOWN_STAFF, path=path,
                                         message=f"{staff_id}: no such staff member"))
+    for field, number in (("revision", visit.revision), ("checklist_version", visit.checklist_version)):
+        if number > MAX_INT32:
+            problems.append(ErrorDetail(code=OUT_OF_RANGE, path=field,
+                                        message=f"{field} must be at most {MAX_INT32}"))
+    if visit.checklist_version > MAX_INT32:
+        return None, problems
     checklist = checklists.get(session, visit.checklist_id, visit.checklist_version)
     if checklist is None:
         any_version = session.scalars(select(ChecklistVersion.version)

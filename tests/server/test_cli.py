@@ -78,3 +78,11 @@ def test_settings_come_from_audit_environment_variables(tmp_path: Path) -> None:
     assert pg.resolved_database_url == "postgresql+psycopg://u@h/db"
     with pytest.raises(ValueError):
         settings_from_env({"AUDIT_NO_SUCH_SETTING": "1"})
+
+
+def test_readme_documents_every_setting_and_command() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name in Settings.model_fields:
+        assert f"AUDIT_{name.upper()}" in readme, name
+    for command in ("audit-server serve", "audit-server create-user", "audit-server revoke-user"):
+        assert command in readme

@@ -210,3 +210,11 @@ def test_observation_rows_carry_the_local_date_of_the_visit(server: Server) -> N
     assert all(o.visit_score == 1.0 for o in stored)
     revision = rows(server, VisitRevision, visit_id=body["id"])[0]
     assert str(revision.started_local_date) == "2026-11-20"
+
+
+def test_revision_and_version_beyond_32_bits_are_422_not_a_crash(server: Server) -> None:
+    body = changed(visit_body(), revision=2**31, checklist_version=2**40)
+    answer = put(server, body)
+    assert answer.status_code == 422
+    assert {(d["code"], d["path"]) for d in answer.json()["error"]["details"]} == {
+        ("out_of_range", "revision"), ("out_of_range", "checklist_version")}
