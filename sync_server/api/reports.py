@@ -25,7 +25,9 @@ from ..reports import (
 )
 
 router = APIRouter(prefix="/reports", tags=["reports"], responses=error_responses(401, 403, 422))
-FilterId = Annotated[str | None, Query(min_length=1, max_length=64)]
+# Any stored id or region; control characters (NUL included) can be in none, so they are 422.
+FilterId = Annotated[str | None,
+                     Query(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")]
 
 
 def report_filters(

@@ -222,6 +222,8 @@ def test_reports_need_a_manager_or_admin(server: Server, who: str, status: int, 
     {"group_by": "region"}, {}, {"group_by": "site", "from": "2026-13-01"},
     {"group_by": "site", "to": "yesterday"},
     {"group_by": "site", "from": "2026-11-21", "to": "2026-11-20"},
+    {"group_by": "site", "auditor_id": "\x00"}, {"group_by": "site", "region": "north\n"},
+    {"group_by": "site", "site_id": "x" * 65},
 ])
 def test_bad_report_queries_are_422_with_the_error_body(server: Server, params: dict[str, str]) -> None:
     for path in ("compliance", "compliance.csv"):
