@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--region", default=None, help="managers: see only this region's sites")
     revoke = commands.add_parser("revoke-user", help="revoke a user's token")
     revoke.add_argument("name")
+    demo = commands.add_parser("demo", help="add demo sites, staff, users and visits; print logins")
+    demo.add_argument("--visits", type=int, default=300, help="how many demo visits (default 300)")
     return parser
 
 
@@ -41,6 +43,17 @@ def _serve(settings: Settings, host: str, port: int) -> int:
     return 0
 
 
+def _demo(settings: Settings, visits: int) -> int:
+    from .demo import DemoError, describe, load_demo  # only this command needs it
+
+    try:
+        print(describe(load_demo(settings, visits=visits)))
+    except DemoError as exc:
+        print(f"audit-server: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def run(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     """Run one command; returns the exit status (what `main` passes to sys.exit)."""
     args = _parser().parse_args(argv)
@@ -48,6 +61,8 @@ def run(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     try:
         if args.command == "serve":
             return _serve(settings, args.host, args.port)
+        if args.command == "demo":
+            return _demo(settings, args.visits)
         engine = make_engine(settings)
         try:
             upgrade(engine)

@@ -122,6 +122,9 @@ class VisitRevision(Base):
     )
 
 
+_REPORT_COLUMNS = ("visit_id", "outcome", "weight", "critical")
+
+
 class ObservationRow(Base):
     """One scored observation of one stored revision, with its server-computed outcome."""
 
@@ -150,10 +153,13 @@ class ObservationRow(Base):
         ForeignKeyConstraint(["visit_id", "revision"],
                              ["visit_revisions.visit_id", "visit_revisions.revision"]),
         Index(None, "visit_id", "revision"),
-        Index(None, "is_latest", "site_id"),
-        Index(None, "is_latest", "staff_id"),
-        Index(None, "is_latest", "checklist_id", "item_key"),
-        Index(None, "is_latest", "dimension"),
+        # Covering indexes for the report GROUP BYs (migration 0002): the group key, then the
+        # visit (so per-visit totals stream in order), then every column the totals read.
+        Index("ix_observations_report_site", "is_latest", "site_id", *_REPORT_COLUMNS),
+        Index("ix_observations_report_staff", "is_latest", "staff_id", *_REPORT_COLUMNS),
+        Index("ix_observations_report_item", "is_latest", "checklist_id", "item_key",
+              *_REPORT_COLUMNS),
+        Index("ix_observations_report_dimension", "is_latest", "dimension", *_REPORT_COLUMNS),
         Index(None, "is_latest", "started_local_date"),
         Index(None, "is_latest", "auditor_id"),
     )

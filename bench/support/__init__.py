@@ -1,0 +1,1 @@
+"""Helpers shared by the server benchmarks (not a benchmark itself)."""

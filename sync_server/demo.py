@@ -1,0 +1,266 @@
+"""Demo data: sites, staff, users and a few hundred synthetic visits, so a manager sees a real
+report on first run (`audit-server demo`, and `make run`).
+
+Visits are stored through the same code path as `PUT /visits/{id}` (`upload_problems`, then
+`store_visit`), so every outcome and score comes from the domain. Visit ids are derived from
+the seed and the visit's number, so a second run stores nothing twice; the demo users get fresh
+tokens on every run (a token is shown once and stored only as a hash, so the old one is
+replaced and stops working)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import random
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from PIL import Image
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from audit_app.domain import Checklist, Item, Kind, Visit
+
+from .accounts import create_user, hash_token
+from .app import prepare_database
+from .catalog import ChecklistCache
+from .db import make_engine, make_session_factory
+from .photo_store import check_image, store_photo
+from .settings import Settings
+from .tables import ObservationRow, Site, Staff, User, VisitHead
+from .visit_checks import upload_problems
+from .visit_store import store_visit
+
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+# (id, name, region, kind of site, pass probability): some sites are clearly worse.
+SITES = [
+    ("demo-east-1", "Riverside Mall store 江畔商场店", "east", "retail", 0.95),
+    ("demo-east-2", "Harbour Road restaurant 海港路餐厅", "east", "restaurant", 0.88),
+    ("demo-east-3", "People's Square branch 人民广场支行", "east", "bank", 0.93),
+    ("demo-south-1", "Pearl Tower business centre 明珠大厦商务中心", "south", "business", 0.90),
+    ("demo-south-2", "Garden Street store 花园街店", "south", "retail", 0.78),
+    ("demo-south-3", "Old Town restaurant 老城餐厅", "south", "restaurant", 0.84),
+]
+REGIONS = {"east": "East 华东", "south": "South 华南"}
+CHECKLISTS_FOR = {
+    "retail": ["retail-store-visit", "phone-mystery-call", "grooming-inspection"],
+    "restaurant": ["restaurant-visit", "grooming-inspection"],
+    "bank": ["bank-branch-visit", "phone-mystery-call", "complaint-handling-audit"],
+    "business": ["business-centre-daily", "complaint-handling-audit"],
+}
+STAFF_NAMES = [
+    "Li Na 李娜", "Wang Wei 王伟", "Zhang Min 张敏", "Liu Yang 刘洋", "Chen Jing 陈静",
+    "Yang Fan 杨帆", "Zhao Lei 赵磊", "Huang Li 黄丽", "Zhou Jie 周杰", "Wu Xia 吴霞",
+    "Xu Tao 徐涛", "Sun Yan 孙燕", "Ma Chao 马超", "Zhu Hong 朱红", "Hu Bin 胡斌",
+    "Guo Ying 郭颖", "He Ping 何平", "Lin Feng 林峰", "Gao Yun 高云", "Luo Qing 罗青",
+    "Zheng Kai 郑凯", "Liang Mei 梁梅", "Song Tao 宋涛", "Tang Ning 唐宁",
+]
+# (name, role, region)
+USERS = [
+    ("demo-admin", "admin", None),
+    ("demo-manager", "manager", None),
+    ("demo-manager-east", "manager", "east"),
+    ("demo-auditor", "auditor", None),
+    ("demo-auditor-2", "auditor", None),
+]
+AUDITORS = ["demo-auditor", "demo-auditor-2"]
+DAYS = 56
+
+
+class DemoError(Exception):
+    """The demo cannot be loaded (no checklists, or a demo visit the server refuses)."""
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    name: str
+    role: str
+    region: str | None
+    token: str
+    replaced: bool  # the user existed; their previous token no longer works
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    database_url: str
+    sites: int
+    staff: int
+    visits_added: int
+    visits_already_there: int
+    observations: int
+    logins: list[DemoLogin]
+
+
+def _user_token(session: Session, name: str, role: str, region: str | None) -> DemoLogin:
+    """A fresh token for a demo user: created, or the existing user's token replaced."""
+    user = session.get(User, name)
+    if user is None:
+        return DemoLogin(name, role, region, create_user(session, name, role, region), False)
+    token = secrets.token_urlsafe(32)
+    user.role, user.region, user.token_hash, user.revoked_at = role, region, hash_token(token), None
+    session.commit()
+    return DemoLogin(name, role, region, token, True)
+
+
+def _sites_and_staff(session: Session, rng: random.Random, now: dt.datetime) -> dict[str, list[str]]:
+    """Create or refresh the demo sites and their staff; site id → staff ids."""
+    names = iter(STAFF_NAMES)
+    staff_of: dict[str, list[str]] = {}
+    for number, (site_id, name, region, _kind, _quality) in enumerate(SITES):
+        session.merge(Site(id=site_id, name=name, region=region, updated_at=now))
+        session.flush()
+        count = 3 + number % 3  # 3 to 5 staff per site
+        staff_of[site_id] = [f"{site_id}-staff-{index + 1}" for index in range(count)]
+        for staff_id in staff_of[site_id]:
+            session.merge(Staff(id=staff_id, name=next(names), site_id=site_id, updated_at=now))
+    session.commit()
+    return staff_of
+
+
+def _placeholder_photo(session: Session, settings: Settings, now: dt.datetime) -> dict[str, Any]:
+    """One small real JPEG for items that require photo evidence, stored like an upload."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), (70, 120, 160)).save(buffer, "JPEG", quality=80)
+    body = buffer.getvalue()
+    sha = hashlib.sha256(body).hexdigest()
+    checked = check_image(body, settings.max_photo_pixels)
+    store_photo(session, settings.photo_dir, sha, body, checked, "demo-auditor", now)
+    return {"sha256": sha, "bytes": len(body), "width": checked.width, "height": checked.height}
+
+
+def _value(item: Item, passes: bool, peak: bool, rng: random.Random) -> Any:
+    """A realistic answer for `item` that passes or fails as asked."""
+    if item.kind is Kind.CHECK:
+        return passes
+    if item.kind is Kind.TIMED:
+        limit = item.threshold_for(peak)
+        return round(limit * (rng.uniform(0.2, 0.95) if passes else rng.uniform(1.1, 2.5)), 1)
+    if item.kind is Kind.COUNT:
+        low = item.min if item.min is not None else 0
+        high = item.max if item.max is not None else low + 5
+        if passes or (item.max is None and low == 0):
+            return rng.randint(low, high)
+        return high + rng.randint(1, 3) if item.max is not None else rng.randint(0, low - 1)
+    assert item.pass_min is not None  # rating
+    return rng.randint(item.pass_min, item.rating_scale) if passes else rng.randint(1, item.pass_min - 1)
+
+
+def _visit_id(seed: int, number: int) -> str:
+    digest = hashlib.sha256(f"field-audit-demo:{seed}:{number}".encode()).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=4))
+
+
+def _demo_visit(number: int, seed: int, checklist: Checklist, site: tuple[Any, ...],
+                staff: list[str], photo: dict[str, Any], now: dt.datetime,
+                rng: random.Random) -> Visit:
+    site_id, _name, _region, _kind, quality = site
+    day = now.astimezone(CHINA).date() - dt.timedelta(days=rng.randrange(DAYS))
+    started = dt.datetime.combine(day, dt.time(rng.randint(9, 19), rng.randrange(60)), CHINA)
+    peak = started.hour in (11, 12, 17, 18)
+    on_duty = rng.sample(staff, 1 if checklist.mode == "mystery_shop" else min(2, len(staff)))
+    # Each staff member has a steady personal level around the site's.
+    skill = {member: min(0.995, quality + random.Random(member).uniform(-0.08, 0.05))
+             for member in on_duty}
+    observations = []
+    for index, item in enumerate(checklist.items):
+        if item.kind is Kind.PHOTO and not item.is_required:
+            continue
+        recorded = (started + dt.timedelta(seconds=40 * index)).isoformat()
+        obs: dict[str, Any] = {"item_key": item.key, "recorded_at": recorded}
+        member = rng.choice(on_duty)
+        if item.scored:
+            if len(on_duty) > 1 and item.attribution == "staff":
+                obs["staff_id"] = member
+            level = skill[member] if item.attribution == "staff" else quality
+            if item.critical:  # knock-outs are rare
+                level = 1 - (1 - level) / 4
+            if rng.random() < 0.05:
+                obs["na"] = True
+            else:
+                obs["value"] = _value(item, rng.random() < level, peak, rng)
+        elif item.kind is Kind.TEXT:
+            obs["value"] = rng.choice(["", "busy afternoon 下午客流较多", "all fine 一切正常"])
+        if item.photo == "required":
+            obs["photos"] = [photo["sha256"]]
+        observations.append(obs)
+    return Visit.model_validate({
+        "id": _visit_id(seed, number), "checklist_id": checklist.id,
+        "checklist_version": checklist.version, "site_id": site_id, "staff_ids": on_duty,
+        "context": {"peak": peak}, "started_at": started.isoformat(),
+        "finished_at": (started + dt.timedelta(minutes=rng.randint(15, 40))).isoformat(),
+        "observations": observations,
+        "photos": [photo] if any(o.get("photos") for o in observations) else []})
+
+
+def _store_visits(sessions: sessionmaker[Session], settings: Settings, count: int, seed: int,
+                  staff_of: dict[str, list[str]], now: dt.datetime) -> tuple[int, int]:
+    cache = ChecklistCache()
+    with sessions() as session:
+        available = {checklist.id: checklist for checklist in cache.current(session)}
+        photo = _placeholder_photo(session, settings, now)
+    if not available:
+        raise DemoError(f"no checklists in {settings.checklist_dir}; the demo needs at least one")
+    added = existing = 0
+    for number in range(count):
+        rng = random.Random(f"{seed}:{number}")
+        site = SITES[number % len(SITES)]
+        choices = [available[c] for c in CHECKLISTS_FOR[site[3]] if c in available]
+        checklist = rng.choice(choices or sorted(available.values(), key=lambda c: c.id))
+        visit = _demo_visit(number, seed, checklist, site, staff_of[site[0]], photo, now, rng)
+        with sessions() as session:
+            if session.get(VisitHead, visit.id) is not None:
+                existing += 1
+                continue
+            stored_checklist, problems = upload_problems(session, cache, visit.id, visit)
+        if problems or stored_checklist is None:
+            raise DemoError(f"demo visit {visit.id} is invalid: {[p.message for p in problems]}")
+        store_visit(sessions, visit, stored_checklist, rng.choice(AUDITORS), now)
+        added += 1
+    return added, existing
+
+
+def load_demo(settings: Settings, *, visits: int = 300, seed: int = 2026,
+              now: dt.datetime | None = None) -> DemoResult:
+    """Migrate, load checklists, then create the demo sites, staff, users and visits."""
+    now = now or dt.datetime.now(dt.UTC)
+    prepare_database(settings)
+    engine = make_engine(settings)
+    try:
+        sessions = make_session_factory(engine)
+        with sessions() as session:
+            staff_of = _sites_and_staff(session, random.Random(seed), now)
+            logins = [_user_token(session, name, role, region) for name, role, region in USERS]
+        added, existing = _store_visits(sessions, settings, visits, seed, staff_of, now)
+        with sessions() as session:
+            observations = session.scalar(select(func.count()).select_from(ObservationRow)
+                                          .where(ObservationRow.is_latest.is_(True))) or 0
+    finally:
+        engine.dispose()
+    return DemoResult(settings.resolved_database_url, len(SITES),
+                      sum(len(staff) for staff in staff_of.values()), added, existing,
+                      observations, logins)
+
+
+def describe(result: DemoResult) -> str:
+    """What `audit-server demo` prints: the counts and the logins with their tokens."""
+    lines = [
+        f"Demo data 演示数据 in {result.database_url}",
+        f"  {result.sites} sites in {len(REGIONS)} regions ({', '.join(REGIONS.values())}), "
+        f"{result.staff} staff",
+        f"  visits 访问: {result.visits_added} added, {result.visits_already_there} already there; "
+        f"{result.observations} scored observations in reports",
+        "",
+        "Demo logins 演示账号 (tokens are shown only now 令牌仅显示一次; "
+        "send as 'Authorization: Bearer <token>'):",
+    ]
+    for login in result.logins:
+        scope = f"region {login.region}" if login.region else "all regions" if login.role == "manager" else ""
+        lines.append(f"  {login.name:<18} {login.role:<8} {scope:<14} {login.token}")
+    if any(login.replaced for login in result.logins):
+        lines.append("  (these users existed: their previous tokens were revoked and replaced "
+                     "旧令牌已作废)")
+    return "\n".join(lines)

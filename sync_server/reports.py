@@ -1,0 +1,242 @@
+"""Compliance reports of CONTRACT.md §3–4 as SQL over the denormalised `observations` table.
+
+The totals of every group (weights, counts, distinct visits, critical failures) are one
+GROUP BY over `observations WHERE is_latest`; the rows are then built with the domain's
+`make_row`, so the rate, the Wilson interval and the flags have one definition for the phone
+and the server. Trends group by local date in SQL and fold days into weeks or months here,
+which is portable across SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, Select, and_, case, func, select, true
+from sqlalchemy.orm import Session
+
+from audit_app.domain import DIMENSION_LABELS, Checklist, GroupBy, GroupRow, make_row
+
+from .tables import ChecklistVersion, ObservationRow, Site, Staff, VisitRevision
+
+Interval = Literal["day", "week", "month"]
+INTERVALS: tuple[Interval, ...] = get_args(Interval)
+TrendGroupBy = Literal["site", "staff"]
+
+OBS = ObservationRow.__table__
+VISITS = VisitRevision.__table__
+SITES = Site.__table__
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """The contract's report filters; None means "not filtered". Dates are inclusive and
+    compared with the visit's local date (`started_local_date`)."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    site_id: str | None = None
+    region: str | None = None
+    checklist_id: str | None = None
+    staff_id: str | None = None  # observations attributed to this staff member
+    auditor_id: str | None = None
+
+
+def _conditions(table: Any, filters: ReportFilters, *, has_staff: bool = True) -> list[ColumnElement[bool]]:
+    """WHERE conditions for `filters` on `observations` or `visit_revisions` (same column names)."""
+    conditions: list[ColumnElement[bool]] = [table.c.is_latest == true()]
+    if filters.date_from is not None:
+        conditions.append(table.c.started_local_date >= filters.date_from)
+    if filters.date_to is not None:
+        conditions.append(table.c.started_local_date <= filters.date_to)
+    if filters.site_id is not None:
+        conditions.append(table.c.site_id == filters.site_id)
+    if filters.region is not None:
+        conditions.append(table.c.site_id.in_(
+            select(SITES.c.id).where(SITES.c.region == filters.region)))
+    if filters.checklist_id is not None:
+        conditions.append(table.c.checklist_id == filters.checklist_id)
+    if filters.auditor_id is not None:
+        conditions.append(table.c.auditor_id == filters.auditor_id)
+    if filters.staff_id is not None:
+        if has_staff:
+            conditions.append(table.c.staff_id == filters.staff_id)
+        else:  # a visit counts if it has an observation attributed to the staff member
+            conditions.append(table.c.visit_id.in_(
+                select(OBS.c.visit_id).where(OBS.c.is_latest == true(),
+                                             OBS.c.staff_id == filters.staff_id)))
+    return conditions
+
+
+def _key_columns(group_by: GroupBy) -> list[Any]:
+    if group_by == "site":
+        return [OBS.c.site_id]
+    if group_by == "staff":
+        return [OBS.c.staff_id]
+    if group_by == "item":
+        return [OBS.c.checklist_id, OBS.c.item_key]
+    if group_by == "dimension":
+        return [OBS.c.dimension]
+    return [OBS.c.checklist_id]
+
+
+def _join_key(parts: Sequence[Any]) -> str:
+    return "/".join(str(part) for part in parts)
+
+
+_APPLICABLE = OBS.c.outcome != "na"
+
+
+def _sums() -> list[Any]:
+    """Per-group totals of observation rows (each CASE has an ELSE, so a sum is never NULL)."""
+    return [
+        func.sum(case((_APPLICABLE, OBS.c.weight), else_=0.0)).label("applicable"),
+        func.sum(case((OBS.c.outcome == "pass", OBS.c.weight), else_=0.0)).label("passed"),
+        func.sum(case((_APPLICABLE, 1), else_=0)).label("observations"),
+        func.sum(case((and_(OBS.c.outcome == "fail", OBS.c.critical == true()), 1), else_=0))
+        .label("critical_failures"),
+    ]
+
+
+def totals_query(group_by: GroupBy, filters: ReportFilters) -> Select[Any]:
+    """The GROUP BY behind a compliance report: one result row per group key.
+
+    Distinct visits are counted in two steps, totals per (key, visit) then per key, instead of
+    COUNT(DISTINCT visit_id): the covering index (is_latest, key, visit_id, …) of migration 0002
+    delivers rows in that order, and PostgreSQL hashes the inner step instead of sorting. Item
+    rows need no step: a visit answers an item at most once (a duplicate is refused on upload),
+    so their visits are their rows."""
+    keys = _key_columns(group_by)
+    conditions = _conditions(OBS, filters)
+    if group_by == "staff":
+        conditions.append(OBS.c.staff_id.is_not(None))
+    if group_by == "item":
+        return select(*keys, *_sums(), func.count().label("visits")).where(*conditions).group_by(*keys)
+    per_visit = (select(*keys, *_sums()).where(*conditions)
+                 .group_by(*keys, OBS.c.visit_id).subquery("per_visit"))
+    outer_keys = [per_visit.c[key.name] for key in keys]
+    return (select(*outer_keys,
+                   *(func.sum(per_visit.c[name]).label(name)
+                     for name in ("applicable", "passed", "observations", "critical_failures")),
+                   func.count().label("visits"))
+            .group_by(*outer_keys))
+
+
+def visit_mean_query(group_by: Literal["site", "checklist"], filters: ReportFilters) -> Select[Any]:
+    """Mean visit score per site or checklist, one value per visit (not per observation).
+
+    A whole visit belongs to one site and one checklist, so the latest `visit_revisions` rows
+    are exactly the group's visits; a visit with a score has applicable > 0, hence a scored
+    observation in the group."""
+    key = VISITS.c.site_id if group_by == "site" else VISITS.c.checklist_id
+    return (select(key, func.avg(VISITS.c.visit_score).label("mean"))
+            .where(*_conditions(VISITS, filters, has_staff=False),
+                   VISITS.c.visit_score.is_not(None))
+            .group_by(key))
+
+
+def report_labels(session: Session, group_by: GroupBy, checklists: Iterable[Checklist]) -> dict[str, str]:
+    """Human-readable labels (English) for the keys of `group_by`; unknown keys keep the key."""
+    if group_by == "site":
+        return {key: name for key, name in session.execute(select(Site.id, Site.name))}
+    if group_by == "staff":
+        return {key: name for key, name in session.execute(select(Staff.id, Staff.name))}
+    if group_by == "dimension":
+        return {name: text["en"] for name, text in DIMENSION_LABELS.items()}
+    labels: dict[str, str] = {}
+    for checklist in sorted(checklists, key=lambda c: c.ref):  # later versions win
+        if group_by == "checklist":
+            labels[checklist.id] = checklist.title.en
+        else:
+            for item in checklist.items:
+                labels[f"{checklist.id}/{item.key}"] = item.text.en
+    return labels
+
+
+def stored_checklists(session: Session) -> list[Checklist]:
+    """Every stored checklist version (labels for items dropped from later versions too)."""
+    bodies = session.scalars(select(ChecklistVersion.body)
+                             .order_by(ChecklistVersion.id, ChecklistVersion.version))
+    return [Checklist.model_validate_json(body) for body in bodies]
+
+
+def compliance_rows(session: Session, group_by: GroupBy, filters: ReportFilters,
+                    labels: Mapping[str, str] | None = None) -> list[GroupRow]:
+    """The group rows of §3 for `group_by` over the latest revisions matching `filters`,
+    sorted by key. `labels` maps keys to names (see `report_labels`)."""
+    width = len(_key_columns(group_by))
+    means: dict[str, float] = {}
+    if group_by in ("site", "checklist"):
+        means = {str(key): float(mean)
+                 for key, mean in session.execute(visit_mean_query(group_by, filters))}
+    rows = []
+    for result in session.execute(totals_query(group_by, filters)):
+        key = _join_key(result[:width])
+        rows.append(make_row(
+            group_by, key, (labels or {}).get(key, key),
+            applicable=float(result.applicable), passed=float(result.passed),
+            observations=int(result.observations), visits=int(result.visits),
+            critical_failures=int(result.critical_failures), visit_score_mean=means.get(key)))
+    return sorted(rows, key=lambda row: row.key)
+
+
+class TrendRow(BaseModel):
+    """Pooled compliance of one group in one period (`period` is the period's first day)."""
+
+    period: dt.date
+    key: str
+    label: str
+    applicable: float
+    passed: float
+    rate: float | None
+    observations: int
+
+
+def period_start(day: dt.date, interval: Interval) -> dt.date:
+    """The first day of the period holding `day`: itself, its week's Monday, its month's 1st."""
+    if interval == "day":
+        return day
+    if interval == "week":
+        return day - dt.timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def trend_rows(session: Session, group_by: TrendGroupBy, interval: Interval,
+               filters: ReportFilters, labels: Mapping[str, str] | None = None) -> list[TrendRow]:
+    """Pooled rates per period and group, sorted by period then key."""
+    key_column = OBS.c.site_id if group_by == "site" else OBS.c.staff_id
+    query = (select(OBS.c.started_local_date, key_column,
+                    func.sum(case((_APPLICABLE, OBS.c.weight), else_=0.0)).label("applicable"),
+                    func.sum(case((OBS.c.outcome == "pass", OBS.c.weight), else_=0.0)).label("passed"),
+                    func.sum(case((_APPLICABLE, 1), else_=0)).label("observations"))
+             .where(*_conditions(OBS, filters), key_column.is_not(None))
+             .group_by(OBS.c.started_local_date, key_column))
+    pooled: dict[tuple[dt.date, str], list[float]] = {}
+    for day, key, applicable, passed, observations in session.execute(query):
+        totals = pooled.setdefault((period_start(_as_date(day), interval), str(key)), [0.0, 0.0, 0])
+        totals[0] += float(applicable or 0)
+        totals[1] += float(passed or 0)
+        totals[2] += int(observations or 0)
+    return [TrendRow(period=period, key=key, label=(labels or {}).get(key, key),
+                     applicable=applicable, passed=passed,
+                     rate=passed / applicable if applicable > 0 else None,
+                     observations=int(observations))
+            for (period, key), (applicable, passed, observations) in sorted(pooled.items())]
+
+
+CSV_FIELDS: tuple[str, ...] = tuple(GroupRow.model_fields)
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell: empty for null, true/false for flags, Python's shortest float text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,0 +1,86 @@
+"""Demo data: visits from the bundled checklists, a manager sees real reports, a second run
+re-uses everything and replaces the demo tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from sync_server.app import create_app
+from sync_server.cli import run
+from sync_server.demo import DAYS, SITES, load_demo
+from sync_server.settings import REPO_CHECKLIST_DIR, Settings
+
+from .conftest import fresh_database_url
+
+NOW = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def settings(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    return Settings(database_url=fresh_database_url(backend, request, tmp_path),
+                    data_dir=tmp_path, checklist_dir=REPO_CHECKLIST_DIR)
+
+
+def get(client: TestClient, token: str, path: str, **params: str) -> dict:  # type: ignore[type-arg]
+    answer = client.get(f"/api/v1{path}", params=params, headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.text
+    return answer.json()  # type: ignore[no-any-return]
+
+
+def test_demo_creates_visits_a_manager_can_report_on(settings: Settings) -> None:
+    result = load_demo(settings, visits=60, now=NOW)
+    assert (result.visits_added, result.visits_already_there) == (60, 0)
+    assert result.sites == len(SITES) and 3 * len(SITES) <= result.staff <= 5 * len(SITES)
+    tokens = {login.name: login.token for login in result.logins}
+    assert {login.role for login in result.logins} == {"auditor", "manager", "admin"}
+    with TestClient(create_app(settings)) as client:
+        rows = get(client, tokens["demo-manager"], "/reports/compliance", group_by="site")["rows"]
+        assert [row["key"] for row in rows] == sorted(site[0] for site in SITES)
+        assert sum(row["visits"] for row in rows) == 60
+        assert all(row["observations"] > 0 and 0 < row["rate"] <= 1 for row in rows)
+        staff = get(client, tokens["demo-manager"], "/reports/compliance", group_by="staff")["rows"]
+        assert len(staff) >= len(SITES) and all(" " in row["label"] for row in staff)
+        east = get(client, tokens["demo-manager-east"], "/reports/compliance", group_by="site")["rows"]
+        assert {row["key"] for row in east} == {s[0] for s in SITES if s[2] == "east"}
+        weeks = get(client, tokens["demo-admin"], "/reports/trend", group_by="site", interval="week")
+        periods = {row["period"] for row in weeks["rows"]}
+        assert len(periods) >= DAYS // 7 - 1
+        assert min(periods) >= (NOW.date() - dt.timedelta(days=DAYS + 7)).isoformat()
+        listed = client.get("/api/v1/visits", params={"limit": 1000},
+                            headers={"Authorization": f"Bearer {tokens['demo-admin']}"}).json()
+        assert len(listed) == 60
+
+
+def test_second_demo_run_adds_nothing_twice_and_replaces_tokens(settings: Settings) -> None:
+    first = load_demo(settings, visits=20, now=NOW)
+    second = load_demo(settings, visits=30, now=NOW + dt.timedelta(days=1))
+    assert (second.visits_added, second.visits_already_there) == (10, 20)
+    assert all(login.replaced for login in second.logins)
+    with TestClient(create_app(settings)) as client:
+        old = {login.name: login.token for login in first.logins}["demo-manager"]
+        new = {login.name: login.token for login in second.logins}["demo-manager"]
+        assert client.get("/api/v1/reports/compliance", params={"group_by": "site"},
+                          headers={"Authorization": f"Bearer {old}"}).status_code == 401
+        rows = get(client, new, "/reports/compliance", group_by="checklist")["rows"]
+        assert sum(row["visits"] for row in rows) == 30
+
+
+def test_demo_command_prints_every_login(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    environ = {"AUDIT_DATA_DIR": str(tmp_path)}
+    assert run(["demo", "--visits", "5"], environ) == 0
+    printed = capsys.readouterr().out
+    assert "5 added" in printed
+    for name in ("demo-admin", "demo-manager", "demo-manager-east", "demo-auditor"):
+        line = next(line for line in printed.splitlines() if line.strip().startswith(name + " "))
+        assert len(line.split()[-1]) >= 40  # the token itself
+
+
+def test_demo_without_checklists_is_a_clear_error(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    environ = {"AUDIT_DATA_DIR": str(tmp_path), "AUDIT_CHECKLIST_DIR": str(tmp_path / "none")}
+    assert run(["demo"], environ) == 1
+    assert "no checklists" in capsys.readouterr().err
