@@ -2,7 +2,8 @@
 
 Concurrency: a revision is written in its own transaction whose first statement claims the
 visit's head row (INSERT for a new visit, `UPDATE … WHERE latest_revision < n` for a new
-revision). Two uploads of the same visit therefore serialise on that row on SQLite and on
+revision); SQLite takes its write lock there, before anything was read, so no transaction ever
+has to upgrade a read snapshot. Two uploads of the same visit therefore serialise on that row on SQLite and on
 PostgreSQL alike; the loser sees an IntegrityError or zero updated rows, re-reads, and answers
 as a replay (200) or a conflict (409). UNIQUE(visit_id, revision) is the final guard."""
 
@@ -16,7 +17,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from audit_app.domain import Checklist, Visit, canonical_json, content_hash, score_visit
+from audit_app.domain import Checklist, Visit, VisitScore, canonical_json, content_hash, score_visit
 
 from .errors import REVISION_CONFLICT, STALE_REVISION, VISIT_ID_TAKEN, ApiError
 from .tables import ObservationRow, Photo, VisitHead, VisitRevision
@@ -65,48 +66,78 @@ def _existing(session: Session, visit: Visit, digest: str, auditor_id: str) -> S
     return None
 
 
-def _write(session: Session, visit: Visit, checklist: Checklist, digest: str, auditor_id: str,
-           now: dt.datetime) -> None:
+def _revision_values(visit: Visit, score: VisitScore, digest: str, auditor_id: str,
+                     now: dt.datetime) -> tuple[dict[str, object], list[dict[str, object]]]:
+    """The `visit_revisions` row and the `observations` rows of one revision."""
+    started_utc = visit.started_at.astimezone(dt.UTC)
+    local_date = visit.started_at.date()  # the date in the visit's own UTC offset
+    revision = {
+        "visit_id": visit.id, "revision": visit.revision, "auditor_id": auditor_id,
+        "site_id": visit.site_id, "checklist_id": visit.checklist_id,
+        "checklist_version": visit.checklist_version, "started_at": started_utc,
+        "started_local_date": local_date, "content_hash": digest, "body": canonical_json(visit),
+        "received_at": now, "applicable": score.applicable, "passed": score.passed,
+        "score": score.score, "visit_score": score.visit_score, "knocked_out": score.knocked_out,
+        "is_latest": True}
+    observations = [
+        {"visit_id": visit.id, "revision": visit.revision, "item_key": obs.item_key,
+         "checklist_id": visit.checklist_id, "checklist_version": visit.checklist_version,
+         "site_id": visit.site_id, "staff_id": obs.staff_id, "auditor_id": auditor_id,
+         "dimension": obs.dimension, "weight": obs.weight, "critical": obs.critical,
+         "outcome": obs.outcome.value, "visit_score": score.visit_score,
+         "started_at": started_utc, "started_local_date": local_date, "is_latest": True}
+        for obs in score.observations]
+    return revision, observations
+
+
+def _insert_rows(session: Session, revision: dict[str, object],
+                 observations: list[dict[str, object]]) -> None:
+    # Core inserts on the tables: the ORM's unit of work adds nothing for rows never read back,
+    # and this is the hot path of every upload.
+    connection = session.connection()
+    connection.execute(insert(VisitRevision.__table__), revision)
+    if observations:
+        connection.execute(insert(ObservationRow.__table__), observations)
+
+
+def _write_new_visit(session: Session, visit: Visit, auditor_id: str, now: dt.datetime,
+                     rows: tuple[dict[str, object], list[dict[str, object]]]) -> None:
+    """A visit id the server has never seen: its head row first (IntegrityError if it exists)."""
+    session.connection().execute(insert(VisitHead.__table__), {
+        "id": visit.id, "auditor_id": auditor_id, "latest_revision": visit.revision,
+        "created_at": now})
+    _insert_rows(session, *rows)
+
+
+def _write_revision(session: Session, visit: Visit,
+                    rows: tuple[dict[str, object], list[dict[str, object]]]) -> None:
+    """A higher revision of a stored visit: claim the head row, then retire the old rows."""
     claimed = session.execute(
         update(VisitHead).where(VisitHead.id == visit.id,
                                 VisitHead.latest_revision < visit.revision)
         .values(latest_revision=visit.revision))
     if claimed.rowcount == 0:  # type: ignore[attr-defined]
-        if session.get(VisitHead, visit.id) is not None:
-            raise _LostRace
-        session.add(VisitHead(id=visit.id, auditor_id=auditor_id, latest_revision=visit.revision,
-                              created_at=now))
-        session.flush()  # IntegrityError here if a concurrent upload created it first
+        raise _LostRace  # another upload moved the head (or removed nothing): decide again
     session.execute(update(VisitRevision).where(VisitRevision.visit_id == visit.id)
                     .values(is_latest=False))
     session.execute(update(ObservationRow).where(ObservationRow.visit_id == visit.id)
                     .values(is_latest=False))
-    score = score_visit(visit, checklist)
-    started_utc = visit.started_at.astimezone(dt.UTC)
-    local_date = visit.started_at.date()  # the date in the visit's own UTC offset
-    session.add(VisitRevision(
-        visit_id=visit.id, revision=visit.revision, auditor_id=auditor_id, site_id=visit.site_id,
-        checklist_id=visit.checklist_id, checklist_version=visit.checklist_version,
-        started_at=started_utc, started_local_date=local_date, content_hash=digest,
-        body=canonical_json(visit), received_at=now, applicable=score.applicable,
-        passed=score.passed, score=score.score, visit_score=score.visit_score,
-        knocked_out=score.knocked_out, is_latest=True))
-    session.flush()
-    if score.observations:
-        session.execute(insert(ObservationRow), [
-            {"visit_id": visit.id, "revision": visit.revision, "item_key": obs.item_key,
-             "checklist_id": visit.checklist_id, "checklist_version": visit.checklist_version,
-             "site_id": visit.site_id, "staff_id": obs.staff_id, "auditor_id": auditor_id,
-             "dimension": obs.dimension, "weight": obs.weight, "critical": obs.critical,
-             "outcome": obs.outcome.value, "visit_score": score.visit_score,
-             "started_at": started_utc, "started_local_date": local_date, "is_latest": True}
-            for obs in score.observations])
+    _insert_rows(session, *rows)
 
 
 def store_visit(sessions: sessionmaker[Session], visit: Visit, checklist: Checklist,
                 auditor_id: str, now: dt.datetime) -> StoredRevision:
     """Store `visit` (already checked) for `auditor_id`: created, replayed, or ApiError 409."""
     digest = content_hash(visit)
+    rows = _revision_values(visit, score_visit(visit, checklist), digest, auditor_id, now)
+    created = StoredRevision("created", visit.revision, now)
+    # Most uploads are a visit's first: try that in one transaction before reading anything.
+    try:
+        with sessions.begin() as session:
+            _write_new_visit(session, visit, auditor_id, now, rows)
+        return created
+    except IntegrityError:
+        pass  # the head row exists: a replay, a conflict or a new revision
     for _attempt in range(MAX_ATTEMPTS):
         with sessions() as session:
             existing = _existing(session, visit, digest, auditor_id)
@@ -114,10 +145,10 @@ def store_visit(sessions: sessionmaker[Session], visit: Visit, checklist: Checkl
             return existing
         try:
             with sessions.begin() as session:
-                _write(session, visit, checklist, digest, auditor_id, now)
+                _write_revision(session, visit, rows)
         except (IntegrityError, _LostRace):
             continue
-        return StoredRevision("created", visit.revision, now)
+        return created
     raise ApiError(409, REVISION_CONFLICT, "the visit kept changing while it was stored; retry")
 
 
