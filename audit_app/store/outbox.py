@@ -35,7 +35,7 @@ class Outbox:
         """Every queued visit in queue order, with the photos the server last said it lacks."""
         pending: list[PendingUpload] = []
         for entry in self._hot.outbox_entries():
-            record = self._queued_record(entry)
+            record = self._record(entry.visit_id, entry.revision)
             if record is not None:
                 pending.append(PendingUpload(visit=record.visit, queued_at=entry.queued_at,
                                              missing_photos=entry.missing_photos))
@@ -47,12 +47,10 @@ class Outbox:
 
         `None` means that revision is not in the hot file any more (a newer revision replaced
         it, or it was synced and archived)."""
-        entry = self._hot.outbox_entry(visit_id)
-        if entry is None or entry.revision != revision:
+        queued = self._queued(visit_id, revision)
+        if queued is None:
             return self._state_of(visit_id, revision)
-        record = self._queued_record(entry)
-        if record is None:
-            raise VisitNotFound(visit_id)
+        entry, record = queued
         with self._hot.commit():
             if missing_photos:
                 self._hot.put_outbox(entry.model_copy(update={
@@ -66,26 +64,32 @@ class Outbox:
     def record_conflict(self, visit_id: str, revision: int, reason: str,
                         now: datetime) -> VisitState | None:
         """Record the server's 409 for `revision`: it becomes `conflict` and leaves the queue."""
-        entry = self._hot.outbox_entry(visit_id)
-        if entry is None or entry.revision != revision:
+        queued = self._queued(visit_id, revision)
+        if queued is None:
             return self._state_of(visit_id, revision)
-        record = self._queued_record(entry)
-        if record is None:
-            raise VisitNotFound(visit_id)
+        _entry, record = queued
         with self._hot.commit():
             self._hot.put_record(record.model_copy(update={
                 "state": VisitState.CONFLICT, "conflict_reason": reason, "updated_at": now}))
             self._hot.delete_outbox(visit_id)
         return VisitState.CONFLICT
 
-    def _queued_record(self, entry: OutboxEntry) -> StoredVisit | None:
-        for record in self._hot.records(entry.visit_id):
-            if record.revision == entry.revision:
+    def _queued(self, visit_id: str, revision: int) -> tuple[OutboxEntry, StoredVisit] | None:
+        """The outbox entry for exactly this revision and its record; None if it is not queued."""
+        entry = self._hot.outbox_entry(visit_id)
+        if entry is None or entry.revision != revision:
+            return None
+        record = self._record(visit_id, revision)
+        if record is None:
+            raise VisitNotFound(visit_id)
+        return entry, record
+
+    def _record(self, visit_id: str, revision: int) -> StoredVisit | None:
+        for record in self._hot.records(visit_id):
+            if record.revision == revision:
                 return record
         return None
 
     def _state_of(self, visit_id: str, revision: int) -> VisitState | None:
-        for record in self._hot.records(visit_id):
-            if record.revision == revision:
-                return record.state
-        return None
+        record = self._record(visit_id, revision)
+        return record.state if record is not None else None
