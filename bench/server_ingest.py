@@ -24,11 +24,12 @@ from sqlalchemy import func, insert, select
 from support.server import (  # noqa: I001  (support puts the repository on sys.path)
     ITEMS_PER_VISIT, bench_checklist, create_database, postgres_cluster, serve, write_checklist_dir,
 )
-from audit_app.domain import Checklist, Item, Kind, Visit, canonical_json, content_hash, score_visit
+from audit_app.domain import Checklist, Item, Kind, Visit, content_hash, score_visit
 from sync_server.accounts import create_user
 from sync_server.app import prepare_database
 from sync_server.db import make_engine, make_session_factory
 from sync_server.settings import Settings
+from sync_server.visit_store import revision_rows
 from sync_server.tables import ObservationRow, Site, Staff, VisitHead, VisitRevision
 
 TARGET_RATIO = 0.3
@@ -102,24 +103,12 @@ def raw_rows(checklist: Checklist, bodies: list[dict[str, Any]], auditor: str) -
     heads, revisions, observations = [], [], []
     for body in bodies:
         visit = Visit.model_validate(body)
-        score = score_visit(visit, checklist)
-        started = visit.started_at.astimezone(dt.UTC)
         heads.append({"id": visit.id, "auditor_id": auditor, "latest_revision": 1, "created_at": now})
-        revisions.append({
-            "visit_id": visit.id, "revision": 1, "auditor_id": auditor, "site_id": visit.site_id,
-            "checklist_id": visit.checklist_id, "checklist_version": visit.checklist_version,
-            "started_at": started, "started_local_date": visit.started_at.date(),
-            "content_hash": content_hash(visit), "body": canonical_json(visit), "received_at": now,
-            "applicable": score.applicable, "passed": score.passed, "score": score.score,
-            "visit_score": score.visit_score, "knocked_out": score.knocked_out, "is_latest": True})
-        observations.extend({
-            "visit_id": visit.id, "revision": 1, "item_key": obs.item_key,
-            "checklist_id": visit.checklist_id, "checklist_version": visit.checklist_version,
-            "site_id": visit.site_id, "staff_id": obs.staff_id, "auditor_id": auditor,
-            "dimension": obs.dimension, "weight": obs.weight, "critical": obs.critical,
-            "outcome": obs.outcome.value, "visit_score": score.visit_score, "started_at": started,
-            "started_local_date": visit.started_at.date(), "is_latest": True}
-            for obs in score.observations)
+        # The very rows `PUT /visits` writes, built by the server's own function.
+        revision, rows = revision_rows(visit, score_visit(visit, checklist), content_hash(visit),
+                                       auditor, now)
+        revisions.append(revision)
+        observations.extend(rows)
     return heads, revisions, observations
 
 

@@ -39,7 +39,7 @@ VISIT_COLUMNS = ("id", "auditor_id", "latest_revision", "created_at")
 REVISION_COLUMNS = ("visit_id", "revision", "auditor_id", "site_id", "checklist_id",
                     "checklist_version", "started_at", "started_local_date", "content_hash", "body",
                     "received_at", "applicable", "passed", "score", "visit_score", "knocked_out",
-                    "is_latest")
+                    "scored_observations", "applicable_observations", "critical_failures", "is_latest")
 OBSERVATION_COLUMNS = ("visit_id", "revision", "item_key", "checklist_id", "checklist_version",
                        "site_id", "staff_id", "auditor_id", "dimension", "weight", "critical",
                        "outcome", "visit_score", "started_at", "started_local_date", "is_latest")
@@ -103,13 +103,15 @@ def generate(checklist: Checklist, visits: int, sqlite: bool, seed: int = 5
         applicable = sum(i.weight for i, o in zip(items, outcomes, strict=True) if o != "na")
         passed = sum(i.weight for i, o in zip(items, outcomes, strict=True) if o == "pass")
         knocked = any(i.critical and o == "fail" for i, o in zip(items, outcomes, strict=True))
+        critical_failures = sum(i.critical and o == "fail" for i, o in zip(items, outcomes, strict=True))
+        applicable_count = sum(o != "na" for o in outcomes)
         score = passed / applicable if applicable else None
         visit_score = None if score is None else 0.0 if knocked else score
         heads.append((visit_id, auditor, 1, stamp(started)))
         revisions.append((visit_id, 1, auditor, f"site-{site:03d}", checklist.id, checklist.version,
                           stamp(started), day(started), hashlib.sha256(visit_id.encode()).hexdigest(),
                           "{}", stamp(started), applicable, passed, score, visit_score, flag(knocked),
-                          flag(True)))
+                          len(outcomes), applicable_count, critical_failures, flag(True)))
         plans.append((visit_id, site, staff, auditor, started, outcomes, visit_score))
 
     def observations() -> Iterator[tuple[Any, ...]]:

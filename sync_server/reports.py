@@ -124,6 +124,26 @@ def totals_query(group_by: GroupBy, filters: ReportFilters) -> Select[Any]:
             .group_by(*outer_keys))
 
 
+def visit_totals_query(group_by: Literal["site", "checklist"], filters: ReportFilters) -> Select[Any]:
+    """Site or checklist totals from the per-revision totals, one row per visit.
+
+    A whole visit belongs to one site and one checklist, so summing its stored totals gives
+    the same row as summing its observations, at 1/40 of the rows read. Only without a staff
+    filter: that one selects observations, not visits. The mean visit score is the mean over the
+    group's visits with a score (AVG skips NULL: a visit with applicable 0 has none)."""
+    key = VISITS.c.site_id if group_by == "site" else VISITS.c.checklist_id
+    return (select(key,
+                   func.sum(VISITS.c.applicable).label("applicable"),
+                   func.sum(VISITS.c.passed).label("passed"),
+                   func.sum(VISITS.c.applicable_observations).label("observations"),
+                   func.sum(VISITS.c.critical_failures).label("critical_failures"),
+                   func.count().label("visits"),
+                   func.avg(VISITS.c.visit_score).label("mean"))
+            .where(*_conditions(VISITS, filters, has_staff=False),
+                   VISITS.c.scored_observations > 0)  # a row only for keys with a scored observation
+            .group_by(key))
+
+
 def visit_mean_query(group_by: Literal["site", "checklist"], filters: ReportFilters) -> Select[Any]:
     """Mean visit score per site or checklist, one value per visit (not per observation).
 
@@ -168,11 +188,16 @@ def compliance_rows(session: Session, group_by: GroupBy, filters: ReportFilters,
     sorted by key. `labels` maps keys to names (see `report_labels`)."""
     width = len(_key_columns(group_by))
     means: dict[str, float] = {}
-    if group_by in ("site", "checklist"):
-        means = {str(key): float(mean)
-                 for key, mean in session.execute(visit_mean_query(group_by, filters))}
+    if group_by in ("site", "checklist") and filters.staff_id is None:
+        results = list(session.execute(visit_totals_query(group_by, filters)))
+        means = {str(r[0]): float(r.mean) for r in results if r.mean is not None}
+    else:
+        if group_by in ("site", "checklist"):
+            means = {str(key): float(mean)
+                     for key, mean in session.execute(visit_mean_query(group_by, filters))}
+        results = list(session.execute(totals_query(group_by, filters)))
     rows = []
-    for result in session.execute(totals_query(group_by, filters)):
+    for result in results:
         key = _join_key(result[:width])
         rows.append(make_row(
             group_by, key, (labels or {}).get(key, key),

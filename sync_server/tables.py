@@ -112,6 +112,11 @@ class VisitRevision(Base):
     score: Mapped[float | None] = mapped_column(Float)
     visit_score: Mapped[float | None] = mapped_column(Float)
     knocked_out: Mapped[bool] = mapped_column(Boolean)
+    # The revision's report totals, so site and checklist reports read one row per visit
+    # instead of its 40 observations (a whole visit belongs to one site and one checklist).
+    scored_observations: Mapped[int] = mapped_column(Integer, server_default="0")  # N/A included
+    applicable_observations: Mapped[int] = mapped_column(Integer, server_default="0")
+    critical_failures: Mapped[int] = mapped_column(Integer, server_default="0")
     is_latest: Mapped[bool] = mapped_column(Boolean)
 
     __table_args__ = (

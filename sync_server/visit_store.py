@@ -17,7 +17,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from audit_app.domain import Checklist, Visit, VisitScore, canonical_json, content_hash, score_visit
+from audit_app.domain import Checklist, Outcome, Visit, VisitScore, canonical_json, content_hash, score_visit
 
 from .errors import REVISION_CONFLICT, STALE_REVISION, VISIT_ID_TAKEN, ApiError
 from .tables import ObservationRow, Photo, VisitHead, VisitRevision
@@ -66,7 +66,7 @@ def _existing(session: Session, visit: Visit, digest: str, auditor_id: str) -> S
     return None
 
 
-def _revision_values(visit: Visit, score: VisitScore, digest: str, auditor_id: str,
+def revision_rows(visit: Visit, score: VisitScore, digest: str, auditor_id: str,
                      now: dt.datetime) -> tuple[dict[str, object], list[dict[str, object]]]:
     """The `visit_revisions` row and the `observations` rows of one revision."""
     started_utc = visit.started_at.astimezone(dt.UTC)
@@ -78,6 +78,10 @@ def _revision_values(visit: Visit, score: VisitScore, digest: str, auditor_id: s
         "started_local_date": local_date, "content_hash": digest, "body": canonical_json(visit),
         "received_at": now, "applicable": score.applicable, "passed": score.passed,
         "score": score.score, "visit_score": score.visit_score, "knocked_out": score.knocked_out,
+        "scored_observations": len(score.observations),
+        "applicable_observations": sum(obs.outcome is not Outcome.NA for obs in score.observations),
+        "critical_failures": sum(obs.critical and obs.outcome is Outcome.FAIL
+                                 for obs in score.observations),
         "is_latest": True}
     observations = [
         {"visit_id": visit.id, "revision": visit.revision, "item_key": obs.item_key,
@@ -129,7 +133,7 @@ def store_visit(sessions: sessionmaker[Session], visit: Visit, checklist: Checkl
                 auditor_id: str, now: dt.datetime) -> StoredRevision:
     """Store `visit` (already checked) for `auditor_id`: created, replayed, or ApiError 409."""
     digest = content_hash(visit)
-    rows = _revision_values(visit, score_visit(visit, checklist), digest, auditor_id, now)
+    rows = revision_rows(visit, score_visit(visit, checklist), digest, auditor_id, now)
     created = StoredRevision("created", visit.revision, now)
     # Most uploads are a visit's first: try that in one transaction before reading anything.
     try:

@@ -77,3 +77,42 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
         assert (tmp_path / "audit.db").exists()
     finally:
         engine.dispose()
+
+
+def test_upgrade_to_0003_fills_report_totals_from_stored_observations(empty_url: str,
+                                                                     tmp_path: Path) -> None:
+    engine = make_engine(Settings(database_url=empty_url, data_dir=tmp_path))
+    now = "2026-11-20 10:00:00+00:00"
+    try:
+        upgrade(engine, "0002")
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO users (id, role, token_hash, created_at) VALUES ('a', 'auditor', 'h', :now)"),
+                {"now": now})
+            connection.execute(text("INSERT INTO sites (id, name, updated_at) VALUES ('s', 'S', :now)"),
+                               {"now": now})
+            connection.execute(text("INSERT INTO checklists (id, version, body, loaded_at) "
+                                    "VALUES ('c', 1, '{}', :now)"), {"now": now})
+            connection.execute(text("INSERT INTO visits (id, auditor_id, latest_revision, created_at) "
+                                    "VALUES ('v', 'a', 1, :now)"), {"now": now})
+            connection.execute(text(
+                "INSERT INTO visit_revisions (visit_id, revision, auditor_id, site_id, checklist_id, "
+                "checklist_version, started_at, started_local_date, content_hash, body, received_at, "
+                "applicable, passed, knocked_out, is_latest) VALUES ('v', 1, 'a', 's', 'c', 1, :now, "
+                "'2026-11-20', 'x', '{}', :now, 2, 1, :yes, :yes)"), {"now": now, "yes": True})
+            for key, outcome, critical in (("i1", "pass", False), ("i2", "na", False),
+                                           ("i3", "fail", True), ("i4", "fail", False)):
+                connection.execute(text(
+                    "INSERT INTO observations (visit_id, revision, item_key, checklist_id, "
+                    "checklist_version, site_id, auditor_id, dimension, weight, critical, outcome, "
+                    "started_at, started_local_date, is_latest) VALUES ('v', 1, :key, 'c', 1, 's', "
+                    "'a', 'empathy', 1, :critical, :outcome, :now, '2026-11-20', :yes)"),
+                    {"key": key, "critical": critical, "outcome": outcome, "now": now, "yes": True})
+        upgrade(engine)
+        with engine.connect() as connection:
+            totals = connection.execute(text(
+                "SELECT scored_observations, applicable_observations, critical_failures "
+                "FROM visit_revisions")).one()
+        assert tuple(totals) == (4, 3, 1)
+    finally:
+        engine.dispose()
