@@ -142,7 +142,8 @@ def stored_observations(settings: Settings) -> int:
     return int(count or 0)
 
 
-def run_backend(backend: str, database_urls: list[str | None], visits: int, clients: int) -> bool:
+def run_backend(backend: str, database_urls: list[str | None], visits: int, clients: int,
+                workers: int = 1) -> bool:
     checklist = bench_checklist()
     bodies = make_bodies(checklist, visits)
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
@@ -155,7 +156,7 @@ def run_backend(backend: str, database_urls: list[str | None], visits: int, clie
         environ = {"AUDIT_DATA_DIR": str(api_settings.data_dir),
                    "AUDIT_CHECKLIST_DIR": str(checklist_dir),
                    "AUDIT_DATABASE_URL": api_settings.database_url or ""}
-        with serve(environ) as base:
+        with serve(environ, workers) as base:
             asyncio.run(upload_all(base, tokens, bodies[:clients]))  # warm-up: connections, caches
             api_seconds = asyncio.run(upload_all(base, tokens, bodies[clients:]))
         assert stored_observations(api_settings) == visits * ITEMS_PER_VISIT
@@ -166,7 +167,7 @@ def run_backend(backend: str, database_urls: list[str | None], visits: int, clie
     observations = measured * ITEMS_PER_VISIT
     ratio = raw_one / api_seconds
     print(f"server_ingest [{backend}]: {measured} visits × {ITEMS_PER_VISIT} observations, "
-          f"{clients} concurrent clients")
+          f"{clients} concurrent clients, {workers} server worker process(es)")
     for label, seconds in (("HTTP API: PUT /visits via uvicorn", api_seconds),
                            ("baseline: raw executemany, one transaction", raw_one),
                            ("raw executemany, one transaction per visit", raw_each)):
@@ -183,16 +184,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a small smoke run")
     parser.add_argument("--visits", type=int, default=None)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=1, help="`audit-server serve --workers`")
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     args = parser.parse_args(argv)
     visits = args.visits or (80 if args.quick else 2000)
     if args.backend in ("sqlite", "both"):
-        run_backend("sqlite", [None, None, None], visits, args.clients)
+        run_backend("sqlite", [None, None, None], visits, args.clients, args.workers)
     if args.backend in ("postgres", "both"):
         with postgres_cluster() as prefix:
             urls: list[str | None] = [create_database(prefix, f"ingest_{name}")
                                       for name in ("api", "raw1", "rawn")]
-            run_backend("postgres", urls, visits, args.clients)
+            run_backend("postgres", urls, visits, args.clients, args.workers)
     return 0  # figures are reported, not asserted: a missed target is printed as MISSED
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,7 +14,7 @@ from .body_limit import BodyLimitMiddleware
 from .catalog import ChecklistCache, load_checklist_dir
 from .db import make_engine, make_session_factory, upgrade
 from .errors import install_error_handlers
-from .settings import Settings
+from .settings import Settings, settings_from_env
 
 API_PREFIX = "/api/v1"
 
@@ -64,3 +65,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(health.router)
     app.include_router(api)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for `AUDIT_*` environment settings (what each `serve --workers N` process runs)."""
+    return create_app(settings_from_env(os.environ))

@@ -22,6 +22,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="migrate the database, load checklists, serve the API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="worker processes (default 1); settings come from the environment")
     create = commands.add_parser("create-user", help="create a user and print their token once")
     create.add_argument("name")
     create.add_argument("--role", required=True, choices=ROLES)
@@ -33,13 +35,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _serve(settings: Settings, host: str, port: int) -> int:
+def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
     import uvicorn  # only the serve command needs it
 
     added = prepare_database(settings)
     for checklist in added:
         print(f"loaded checklist {checklist}")
-    uvicorn.run(create_app(settings), host=host, port=port)
+    if workers > 1:
+        # Each worker process builds its own app (and engine) from the same environment.
+        uvicorn.run("sync_server.app:app_from_environment", factory=True, host=host, port=port,
+                    workers=workers)
+    else:
+        uvicorn.run(create_app(settings), host=host, port=port)
     return 0
 
 
@@ -60,7 +67,7 @@ def run(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     settings = settings_from_env(environ)
     try:
         if args.command == "serve":
-            return _serve(settings, args.host, args.port)
+            return _serve(settings, args.host, args.port, args.workers)
         if args.command == "demo":
             return _demo(settings, args.visits)
         engine = make_engine(settings)

@@ -101,12 +101,13 @@ def write_checklist_dir(directory: Path, checklist: Checklist) -> Path:
 
 
 @contextlib.contextmanager
-def serve(environ: dict[str, str]) -> Iterator[str]:
+def serve(environ: dict[str, str], workers: int = 1) -> Iterator[str]:
     """`audit-server serve` on a free port in a subprocess; yields its base URL."""
     port = free_port()
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(
-        [sys.executable, "-m", "sync_server", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "sync_server", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers)],
         cwd=ROOT, env={**os.environ, **environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"

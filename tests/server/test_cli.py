@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -86,3 +90,43 @@ def test_readme_documents_every_setting_and_command() -> None:
         assert f"AUDIT_{name.upper()}" in readme, name
     for command in ("audit-server serve", "audit-server create-user", "audit-server revoke-user"):
         assert command in readme
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_migrates_loads_checklists_and_answers_with_n_workers(tmp_path: Path, workers: int) -> None:
+    environ = {**os.environ, "AUDIT_DATA_DIR": str(tmp_path / "var"), "PYTHONPATH": str(REPO)}
+    token = subprocess.run([sys.executable, "-m", "sync_server", "create-user", "li", "--role", "auditor"],
+                           cwd=REPO, env=environ, capture_output=True, text=True,
+                           check=True).stdout.splitlines()[-1]
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as log_file:  # a file, not a pipe: uvicorn's log must never block it
+        server = subprocess.Popen([sys.executable, "-m", "sync_server", "serve", "--port", str(port),
+                                   "--workers", str(workers)], cwd=REPO, env=environ,
+                                  stdout=log_file, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert server.poll() is None, log.read_text(errors="replace")
+            assert time.monotonic() < deadline, "the server did not start within 60 s"
+            time.sleep(0.1)
+        headers = {"Authorization": f"Bearer {token}"}
+        answers = [httpx.get(f"{base}/api/v1/checklists", headers=headers) for _ in range(2 * workers)]
+        assert [a.status_code for a in answers] == [200] * (2 * workers)
+        assert {c["id"] for c in answers[0].json()} >= {"retail-store-visit", "bank-branch-visit"}
+        assert httpx.get(f"{base}/api/v1/checklists").status_code == 401
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
