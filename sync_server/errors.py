@@ -5,6 +5,7 @@ Codes are stable; clients may switch on them."""
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -32,6 +33,8 @@ PHOTO_HAS_LOCATION = "photo_has_location"
 UNKNOWN_SITE = "unknown_site"
 METHOD_NOT_ALLOWED = "method_not_allowed"
 UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+INSUFFICIENT_STORAGE = "insufficient_storage"
+INTERNAL_ERROR = "internal_error"
 
 _STATUS_CODES = {
     400: INVALID_REQUEST, 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND,
@@ -114,8 +117,20 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
                           validation_details(errors))
 
 
+async def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
+    """Anything unforeseen still answers in the contract's error body (Starlette logs it).
+
+    A full disk is named as such (507), so a phone keeps the visit queued and an operator
+    knows what to fix; nothing was stored, since every write commits or rolls back whole."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return error_response(507, INSUFFICIENT_STORAGE,
+                              "the server's disk is full; nothing was stored, try again later")
+    return error_response(500, INTERNAL_ERROR, "the server failed; nothing was stored")
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Route every expected failure through the one error body."""
+    """Route every failure, expected or not, through the one error body."""
+    app.add_exception_handler(Exception, _unexpected_error)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -79,9 +79,14 @@ def store_photo(session: Session, photo_dir: Path, sha256: str, body: bytes, pho
     target = photo_path(photo_dir, file_name)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, prefix=".upload-") as handle:
-        handle.write(body)
-        handle.flush()
-        os.fsync(handle.fileno())
+        try:
+            handle.write(body)
+            handle.flush()
+            os.fsync(handle.fileno())
+        except OSError:  # e.g. a full disk: leave no partial file behind
+            handle.close()
+            os.unlink(handle.name)
+            raise
     os.replace(handle.name, target)  # same bytes for the same hash, so a race rewrites nothing
     session.add(Photo(sha256=sha256, file_name=file_name, media_type=photo.media_type,
                       bytes=len(body), width=photo.width, height=photo.height,

@@ -113,3 +113,38 @@ def test_missing_refuses_malformed_hashes(server: Server) -> None:
     answer = server.client.post("/api/v1/photos/missing", headers=server.auth("auditor_a"),
                                 json={"hashes": ["not-a-hash"]})
     assert answer.status_code == 422 and answer.json()["error"]["code"] == "invalid_request"
+
+
+def test_a_full_disk_answers_507_in_the_error_body_and_leaves_no_file(server: Server, monkeypatch) -> None:
+    import errno
+    import os
+
+    from sync_server import photo_store
+
+    def full_disk(_fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(photo_store.os, "fsync", full_disk)
+    body = jpeg_bytes()
+    answer = put_photo(server, body)
+    assert answer.status_code == 507
+    assert answer.json()["error"]["code"] == "insufficient_storage"
+    monkeypatch.undo()
+    photo_dir = server.settings.data_dir / "photos"
+    assert [p for p in photo_dir.rglob("*") if p.is_file()] == []
+    assert os.path.isdir(photo_dir)
+    assert put_photo(server, body).status_code == 201  # nothing half-stored blocks a retry
+
+
+def test_an_unexpected_failure_answers_500_in_the_error_body(server: Server, monkeypatch) -> None:
+    from sync_server.api import photos
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(photos, "check_image", broken)
+    answer = put_photo(server, jpeg_bytes())
+    assert answer.status_code == 500
+    assert answer.json() == {"error": {"code": "internal_error",
+                                       "message": "the server failed; nothing was stored",
+                                       "details": []}}
