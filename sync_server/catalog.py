@@ -72,6 +72,13 @@ class ChecklistCache:
             self._parsed[key] = checklist
         return checklist
 
+    def all_versions(self, session: Session) -> list[Checklist]:
+        """Every stored version, sorted by (id, version); each parsed once per process."""
+        refs = session.execute(select(ChecklistVersion.id, ChecklistVersion.version)
+                               .order_by(ChecklistVersion.id, ChecklistVersion.version))
+        found = [self.get(session, row.id, row.version) for row in refs]
+        return [checklist for checklist in found if checklist is not None]
+
     def current(self, session: Session) -> list[Checklist]:
         """The highest version of every checklist id, sorted by id."""
         latest = (select(ChecklistVersion.id, func.max(ChecklistVersion.version).label("version"))

@@ -9,7 +9,7 @@ which is portable across SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -17,9 +17,10 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Select, and_, case, func, select, true
 from sqlalchemy.orm import Session
 
-from audit_app.domain import DIMENSION_LABELS, Checklist, GroupBy, GroupRow, make_row
+from audit_app.domain import DIMENSION_LABELS, GroupBy, GroupRow, make_row
 
-from .tables import ChecklistVersion, ObservationRow, Site, Staff, VisitRevision
+from .catalog import ChecklistCache
+from .tables import ObservationRow, Site, Staff, VisitRevision
 
 Interval = Literal["day", "week", "month"]
 INTERVALS: tuple[Interval, ...] = get_args(Interval)
@@ -157,8 +158,11 @@ def visit_mean_query(group_by: Literal["site", "checklist"], filters: ReportFilt
             .group_by(key))
 
 
-def report_labels(session: Session, group_by: GroupBy, checklists: Iterable[Checklist]) -> dict[str, str]:
-    """Human-readable labels (English) for the keys of `group_by`; unknown keys keep the key."""
+def report_labels(session: Session, group_by: GroupBy, checklists: ChecklistCache) -> dict[str, str]:
+    """Human-readable labels (English) for the keys of `group_by`; unknown keys keep the key.
+
+    Item and checklist labels come from every stored version (items dropped from later
+    versions keep theirs); other groupings never read the checklists."""
     if group_by == "site":
         return {key: name for key, name in session.execute(select(Site.id, Site.name))}
     if group_by == "staff":
@@ -166,20 +170,13 @@ def report_labels(session: Session, group_by: GroupBy, checklists: Iterable[Chec
     if group_by == "dimension":
         return {name: text["en"] for name, text in DIMENSION_LABELS.items()}
     labels: dict[str, str] = {}
-    for checklist in sorted(checklists, key=lambda c: c.ref):  # later versions win
+    for checklist in checklists.all_versions(session):  # sorted by version: later ones win
         if group_by == "checklist":
             labels[checklist.id] = checklist.title.en
         else:
             for item in checklist.items:
                 labels[f"{checklist.id}/{item.key}"] = item.text.en
     return labels
-
-
-def stored_checklists(session: Session) -> list[Checklist]:
-    """Every stored checklist version (labels for items dropped from later versions too)."""
-    bodies = session.scalars(select(ChecklistVersion.body)
-                             .order_by(ChecklistVersion.id, ChecklistVersion.version))
-    return [Checklist.model_validate_json(body) for body in bodies]
 
 
 def compliance_rows(session: Session, group_by: GroupBy, filters: ReportFilters,

@@ -17,11 +17,11 @@ from pydantic import BaseModel
 
 from audit_app.domain import AWARD_FLOOR, TARGET, GroupBy, GroupRow
 
-from ..deps import ManagerUser, SessionDep
+from ..deps import ChecklistsDep, ManagerUser, SessionDep
 from ..errors import FORBIDDEN, INVALID_REQUEST, ApiError, ErrorDetail, error_responses
 from ..reports import (
     CSV_FIELDS, Interval, ReportFilters, TrendGroupBy, TrendRow, compliance_rows, csv_cell,
-    report_labels, stored_checklists, trend_rows,
+    report_labels, trend_rows,
 )
 
 router = APIRouter(prefix="/reports", tags=["reports"], responses=error_responses(401, 403, 422))
@@ -65,35 +65,38 @@ class TrendReport(BaseModel):
     rows: list[TrendRow]
 
 
-def _rows(session: SessionDep, group_by: GroupBy, filters: ReportFilters) -> list[GroupRow]:
-    labels = report_labels(session, group_by, stored_checklists(session))
+def _rows(session: SessionDep, checklists: ChecklistsDep, group_by: GroupBy,
+          filters: ReportFilters) -> list[GroupRow]:
+    labels = report_labels(session, group_by, checklists)
     return compliance_rows(session, group_by, filters, labels)
 
 
 @router.get("/compliance")
-def compliance(session: SessionDep, filters: Filters, group_by: GroupBy) -> ComplianceReport:
+def compliance(session: SessionDep, checklists: ChecklistsDep, filters: Filters,
+               group_by: GroupBy) -> ComplianceReport:
     """Process-compliance rows per site, staff, item, dimension or checklist (sorted by key)."""
     return ComplianceReport(group_by=group_by, target=TARGET, award_floor=AWARD_FLOOR,
-                            rows=_rows(session, group_by, filters))
+                            rows=_rows(session, checklists, group_by, filters))
 
 
 @router.get("/compliance.csv", response_class=Response,
             responses={200: {"content": {"text/csv": {}}, "description": "the rows as CSV"}})
-def compliance_csv(session: SessionDep, filters: Filters, group_by: GroupBy) -> Response:
+def compliance_csv(session: SessionDep, checklists: ChecklistsDep, filters: Filters,
+                   group_by: GroupBy) -> Response:
     """The same rows as `/reports/compliance`, as CSV with the row field names as header."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_FIELDS)
-    for row in _rows(session, group_by, filters):
+    for row in _rows(session, checklists, group_by, filters):
         writer.writerow([csv_cell(getattr(row, name)) for name in CSV_FIELDS])
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="compliance-{group_by}.csv"'})
 
 
 @router.get("/trend")
-def trend(session: SessionDep, filters: Filters, group_by: TrendGroupBy,
-          interval: Interval = "week") -> TrendReport:
+def trend(session: SessionDep, checklists: ChecklistsDep, filters: Filters,
+          group_by: TrendGroupBy, interval: Interval = "week") -> TrendReport:
     """Pooled rate per period (day, week from Monday, month from the 1st) and site or staff."""
-    labels = report_labels(session, group_by, [])
+    labels = report_labels(session, group_by, checklists)
     return TrendReport(group_by=group_by, interval=interval,
                        rows=trend_rows(session, group_by, interval, filters, labels))
