@@ -6,7 +6,9 @@ import json
 import sys
 from pathlib import Path
 
-from audit_app.domain import Checklist, ChecklistError, checklist_json_schema, parse_checklist_yaml
+from audit_app.domain import (
+    Checklist, ChecklistError, checklist_json_schema, parse_checklist_files, parse_checklist_yaml,
+)
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "checklists"
 SCHEMA_FILE = "schema.json"
@@ -18,23 +20,10 @@ def load_checklist_file(path: Path) -> Checklist:
 
 
 def load_checklist_dir(directory: Path = BUNDLED_DIR) -> list[Checklist]:
-    """Every `*.yaml` checklist in `directory`, sorted by id; all files' problems in one error."""
-    checklists: list[Checklist] = []
-    problems: list[str] = []
-    for path in sorted(directory.glob("*.yaml")):
-        try:
-            checklists.append(load_checklist_file(path))
-        except ChecklistError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise ChecklistError(str(directory), problems)
-    seen: set[tuple[str, int]] = set()
-    for checklist in checklists:
-        if checklist.ref in seen:
-            raise ChecklistError(str(directory), [f"{directory}: {checklist.id} v{checklist.version} "
-                                                  "is defined twice"])
-        seen.add(checklist.ref)
-    return sorted(checklists, key=lambda c: c.ref)
+    """Every `*.yaml` checklist in `directory`, sorted by (id, version); all files' problems in
+    one error."""
+    return parse_checklist_files(((str(path), path.read_text(encoding="utf-8"))
+                                  for path in sorted(directory.glob("*.yaml"))), str(directory))
 
 
 def schema_text() -> str:

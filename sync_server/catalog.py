@@ -12,7 +12,7 @@ from threading import Lock
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from audit_app.domain import Checklist, ChecklistError, parse_checklist_yaml
+from audit_app.domain import Checklist, ChecklistError, parse_checklist_files
 
 from .tables import ChecklistVersion
 
@@ -27,15 +27,8 @@ def load_checklist_dir(session: Session, directory: Path, *, now: dt.datetime | 
 
     A stored version whose items changed without a version bump is refused (ChecklistError):
     old visits must keep meaning what they meant."""
-    parsed: list[Checklist] = []
-    problems: list[str] = []
-    for path in sorted(directory.glob("*.yaml")):
-        try:
-            parsed.append(parse_checklist_yaml(path.read_text(encoding="utf-8"), str(path)))
-        except ChecklistError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise ChecklistError(str(directory), problems)
+    parsed = parse_checklist_files(((str(path), path.read_text(encoding="utf-8"))
+                                    for path in sorted(directory.glob("*.yaml"))), str(directory))
     added = []
     for checklist in parsed:
         body = checklist_json(checklist)

@@ -4,7 +4,9 @@ completeness checks, scoring and group rows. No flet, no I/O, no clock."""
 from .checklist import (
     DIMENSION_LABELS, SCORED_KINDS, Checklist, Dimension, Item, Kind, PeakThresholds, Section, Text,
 )
-from .checklist_yaml import ChecklistError, checklist_json_schema, parse_checklist_yaml
+from .checklist_yaml import (
+    ChecklistError, checklist_json_schema, parse_checklist_files, parse_checklist_yaml,
+)
 from .problems import Problem, value_problem, visit_problems
 from .reports import (
     AWARD_FLOOR, GROUPINGS, SMALL_SAMPLE, TARGET, GroupBy, GroupRow, group_rows, make_row,
@@ -22,6 +24,6 @@ __all__ = [
     "Mark", "Observation", "Outcome", "PeakThresholds", "PhotoRef", "Problem", "ScoredObservation",
     "Section", "Text", "Timing", "Visit", "VisitScore", "attributed_staff", "canonical_json",
     "checklist_json_schema", "content_hash", "group_rows", "latest_revisions", "make_row",
-    "observation_key", "outcome", "parse_checklist_yaml", "score_visit", "value_problem",
+    "observation_key", "outcome", "parse_checklist_files", "parse_checklist_yaml", "score_visit", "value_problem",
     "visit_problems", "wilson_interval",
 ]

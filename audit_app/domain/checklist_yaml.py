@@ -5,6 +5,7 @@ Pure: the caller reads the file and passes its text and name, so the domain does
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import yaml
@@ -117,6 +118,26 @@ def parse_checklist_yaml(text: str, source_name: str) -> Checklist:
         return Checklist.model_validate(data)
     except ValidationError as exc:
         raise ChecklistError(source_name, _problem_lines(source_name, exc, _Located(node))) from exc
+
+
+def parse_checklist_files(sources: Iterable[tuple[str, str]], collection_name: str) -> list[Checklist]:
+    """Parse (name, text) pairs, e.g. a folder's files; one `ChecklistError` lists every problem
+    of every file, and a checklist version defined twice. Sorted by (id, version)."""
+    checklists: list[Checklist] = []
+    problems: list[str] = []
+    for name, text in sources:
+        try:
+            checklists.append(parse_checklist_yaml(text, name))
+        except ChecklistError as exc:
+            problems.extend(exc.problems)
+    seen: set[tuple[str, int]] = set()
+    for checklist in checklists:
+        if checklist.ref in seen:
+            problems.append(f"{collection_name}: {checklist.id} v{checklist.version} is defined twice")
+        seen.add(checklist.ref)
+    if problems:
+        raise ChecklistError(collection_name, problems)
+    return sorted(checklists, key=lambda c: c.ref)
 
 
 def checklist_json_schema() -> dict[str, Any]:

@@ -6,7 +6,7 @@ import textwrap
 import pytest
 
 from audit_app.checklist_files import BUNDLED_DIR, SCHEMA_FILE, schema_text
-from audit_app.domain import ChecklistError, parse_checklist_yaml
+from audit_app.domain import ChecklistError, parse_checklist_files, parse_checklist_yaml
 
 GOOD = textwrap.dedent("""\
     id: bank-branch-visit
@@ -82,3 +82,14 @@ def test_scored_item_needs_a_dimension_and_unscored_must_not_have_one():
 def test_schema_json_is_in_sync_with_the_models():
     on_disk = (BUNDLED_DIR / SCHEMA_FILE).read_text(encoding="utf-8")
     assert json.loads(on_disk) == json.loads(schema_text()), "run `make schema` to refresh it"
+
+
+def test_a_folder_of_files_reports_every_file_and_a_version_defined_twice():
+    bad = GOOD.replace("threshold_s: 600", "threshold_s: 0")
+    with pytest.raises(ChecklistError) as info:
+        parse_checklist_files([("a.yaml", GOOD), ("b.yaml", bad), ("c.yaml", GOOD)], "checklists")
+    assert info.value.problems == [
+        "b.yaml:12: sections[0].items[0].threshold_s: must be > 0",
+        "checklists: bank-branch-visit v1 is defined twice"]
+    [only] = parse_checklist_files([("a.yaml", GOOD)], "checklists")
+    assert only.ref == ("bank-branch-visit", 1)
