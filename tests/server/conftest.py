@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 from sync_server.accounts import create_user, revoke_user
 from sync_server.app import create_app, prepare_database
@@ -44,11 +44,7 @@ def pg_cluster() -> Iterator[Cluster]:
 @pytest.fixture(scope="session")
 def pg_template(pg_cluster: Cluster) -> str:
     """A migrated database that each test copies (CREATE DATABASE … TEMPLATE is fast)."""
-    admin = create_engine(pg_cluster.url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text("CREATE DATABASE audit_template"))
-    admin.dispose()
-    engine = create_engine(pg_cluster.url("audit_template"))
+    engine = create_engine(pg_cluster.create_database("audit_template"))
     upgrade(engine)
     engine.dispose()
     return "audit_template"
@@ -73,12 +69,7 @@ def fresh_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: P
         return f"sqlite:///{tmp_path / 'audit.db'}"
     cluster: Cluster = request.getfixturevalue("pg_cluster")
     template_name = request.getfixturevalue("pg_template")
-    name = f"audit_test_{next(_database_numbers)}"
-    admin = create_engine(cluster.url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {template_name}"))
-    admin.dispose()
-    return cluster.url(name)
+    return cluster.create_database(f"audit_test_{next(_database_numbers)}", template=template_name)
 
 
 @pytest.fixture(params=BACKENDS)

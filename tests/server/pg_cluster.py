@@ -15,6 +15,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
 
 def find_pg_bin() -> Path | None:
     """The newest PostgreSQL bin directory with pg_ctl and initdb, or None."""
@@ -47,6 +49,17 @@ class Cluster:
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """A new database (a copy of `template` if given); returns its URL."""
+        admin = create_engine(self.url(), isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as connection:
+                suffix = f" TEMPLATE {template}" if template else ""
+                connection.execute(text(f"CREATE DATABASE {name}{suffix}"))
+        finally:
+            admin.dispose()
+        return self.url(name)
 
     def stop(self) -> None:
         try:

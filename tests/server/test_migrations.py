@@ -8,7 +8,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from sync_server.db import alembic_config, downgrade, make_engine, upgrade
 from sync_server.settings import Settings
@@ -26,12 +26,7 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'empty.db'}"
     cluster: Cluster = request.getfixturevalue("pg_cluster")
-    name = f"empty_{tmp_path.name.lower().replace('-', '_')[-40:]}"
-    admin = create_engine(cluster.url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return cluster.url(name)
+    return cluster.create_database(f"empty_{tmp_path.name.lower().replace('-', '_')[-40:]}")
 
 
 def _tables(engine) -> set[str]:  # type: ignore[no-untyped-def]
