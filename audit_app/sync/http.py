@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from .errors import SyncCancelled, forbidden, token_refused
+from .errors import InvalidServerAddress, SyncCancelled, forbidden, token_refused
 
 API_PREFIX = "/api/v1"
 T = TypeVar("T")
@@ -87,8 +87,6 @@ class ServerRefused(Exception):
 
 def normalise_server_url(url: str) -> str:
     """`https://host[:port][/prefix]` without a trailing slash or `/api/v1`; raises on nonsense."""
-    from .errors import InvalidServerAddress
-
     cleaned = url.strip().rstrip("/")
     if cleaned.endswith(API_PREFIX):
         cleaned = cleaned[: -len(API_PREFIX)].rstrip("/")

@@ -156,8 +156,8 @@ class Pusher:
             if put:
                 self.progress.bytes_total += len(body)
             receipt = self._put_visit(visit, body)
-            if not receipt.missing_photos or put == MAX_PUTS - 1:
-                break
+            if put == MAX_PUTS - 1 or not any(self._on_device(h) for h in receipt.missing_photos):
+                break  # nothing missing, or nothing this device could send: asking again is useless
             # The server's answer is the truth, whatever this sync believed it had.
             self._photos_known_present.difference_update(receipt.missing_photos)
             self._upload_photos(receipt.missing_photos)

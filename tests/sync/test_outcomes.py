@@ -254,3 +254,30 @@ def test_acks_the_store_cannot_write_leave_the_visits_queued(device: Device, mon
     assert all("full" in r.message_en and "已满" in r.message_zh for r in report.results)
     monkeypatch.undo()
     assert [_record(device, i).state for i in ids] == [VisitState.FINALISED] * 2
+
+
+def test_the_device_lock_is_never_held_during_a_request(device: Device) -> None:
+    _queue(device, 2, photos=2)
+    held_during: list[str] = []
+
+    def free_for_another_thread() -> bool:
+        got: list[bool] = []
+
+        def probe() -> None:
+            got.append(device.lock.acquire(blocking=False))
+            if got[0]:
+                device.lock.release()
+
+        thread = threading.Thread(target=probe)
+        thread.start()
+        thread.join()
+        return got[0]
+
+    def hook(request: httpx.Request):
+        if not free_for_another_thread():
+            held_during.append(f"{request.method} {request.url.path}")
+        return None
+
+    report = _sync(device, FakeServer(hook=hook))
+    assert report.synced == 2
+    assert held_during == []
