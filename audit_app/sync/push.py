@@ -236,7 +236,7 @@ class Pusher:
             en, zh = messages.conflict_messages(error)
             with self.device.lock:
                 self.device.store.outbox.record_conflict(visit.id, visit.revision, en, self.now(),
-                                                         code=error.code)
+                                                         code=error.code, reason_zh=zh)
             return VisitResult(visit.id, visit.revision, VisitOutcome.CONFLICT, error.code, en, zh)
         if refused.status == 413:
             return self._reject(visit, [messages.too_large_problem(error, "visit")])

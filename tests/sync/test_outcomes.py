@@ -60,6 +60,7 @@ def test_a_409_marks_that_revision_conflict_with_the_servers_message(device: Dev
     record = _record(device, conflicted)
     assert record.state is VisitState.CONFLICT and record.visit == before
     assert record.conflict_code == "stale_revision" and "older" in record.conflict_reason
+    assert record.conflict_reason_zh == result[conflicted].message_zh
     assert report.status is SyncStatus.OK and (report.conflict, report.pending) == (1, 0)
 
 
