@@ -102,7 +102,8 @@ def test_a_413_for_a_photo_rejects_the_visit_naming_the_limit(device: Device) ->
     report = _sync(device, server)
     [result] = report.results
     assert result.outcome is VisitOutcome.REJECTED and result.code == "body_too_large"
-    assert "15 MB" in result.message_en and "15 MB" in result.message_zh
+    assert "larger than the server's limit of 15 MB" in result.message_en
+    assert result.message_zh.startswith("照片 ") and "超过服务器的上限 15 MB" in result.message_zh
     assert _record(device, visit_id).state is VisitState.REJECTED
 
 
@@ -282,3 +283,29 @@ def test_the_device_lock_is_never_held_during_a_request(device: Device) -> None:
     report = _sync(device, FakeServer(hook=hook))
     assert report.synced == 2
     assert held_during == []
+
+
+def test_a_token_revoked_mid_sync_stops_it_keeping_what_was_already_synced(device: Device) -> None:
+    first, second, third = _queue(device, 3)
+    server = FakeServer()
+    server.hook = lambda r: (error(401, "unauthorized", "unknown or revoked token")
+                             if second in r.url.path else None)
+    report = _sync(device, server)
+    assert report.status is SyncStatus.TOKEN_REFUSED
+    assert [(r.visit_id, r.outcome) for r in report.results] == [
+        (first, VisitOutcome.SYNCED), (second, VisitOutcome.PENDING), (third, VisitOutcome.PENDING)]
+    assert [_record(device, v).state for v in (first, second, third)] == \
+        [VisitState.SYNCED, VisitState.FINALISED, VisitState.FINALISED]
+    assert report.pending == 2
+
+
+def test_a_visit_body_over_the_servers_limit_is_rejected_naming_it(device: Device) -> None:
+    [visit_id] = _queue(device, 1)
+    server = FakeServer()
+    server.hook = lambda r: (error(413, "body_too_large", "the request body is larger than 5242880 bytes")
+                             if "/visits/" in r.url.path else None)
+    [result] = _sync(device, server).results
+    assert (result.outcome, result.code) == (VisitOutcome.REJECTED, "body_too_large")
+    assert result.message_en == "visit: larger than the server's limit of 5 MB"
+    assert result.message_zh == "访问记录:超过服务器的上限 5 MB"
+    assert _record(device, visit_id).rejection == result.problems
