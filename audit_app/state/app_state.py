@@ -77,6 +77,7 @@ class AppState(VisitActions, ConnectionActions):
     def __init__(self, access: DeviceAccess, *, now: Callable[[], datetime] = local_now):
         self.access = access
         self.now = now
+        self.monotonic = None                   # the stopwatch's clock (tests pass a fake one)
         self.prefs = Prefs()
         self.route = Route.FIRST_RUN
         self.error: UiError | None = None
@@ -249,7 +250,8 @@ class AppState(VisitActions, ConnectionActions):
 
     def _session(self, checklist: Checklist, visit, state: VisitState) -> VisitSession:
         return VisitSession(access=self.access, checklist=checklist, visit=visit, state=state,
-                            now=self.now, photo_limits=PhotoLimits(long_edge=self.prefs.photo_long_edge))
+                            now=self.now, photo_limits=PhotoLimits(long_edge=self.prefs.photo_long_edge),
+                            monotonic=self.monotonic)
 
     async def open_visit(self, visit_id: str) -> bool:
         """From Home: a draft opens in the runner, anything else in Review."""
