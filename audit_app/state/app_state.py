@@ -266,13 +266,13 @@ class AppState(VisitActions, ConnectionActions):
             self.go(Route.RUNNER if record.state is VisitState.DRAFT else Route.REVIEW)
         return await self.act(action)
 
-    async def open_sync(self) -> None:
+    async def open_sync(self) -> bool:
         """Home's Sync now: show the sync screen and start at once."""
         self.go(Route.SYNC)
-        await self.sync.start()
+        return await self.sync.start()
 
-    async def start_sync(self) -> None:
-        await self.sync.start()
+    async def start_sync(self) -> bool:
+        return await self.sync.start()
 
     def cancel_sync(self) -> None:
         self.sync.cancel()
