@@ -41,6 +41,14 @@ class SitePublic(BaseModel):
     staff: list[StaffPublic]
 
 
+class MePublic(BaseModel):
+    """The caller, as `GET /me` names them."""
+
+    name: str
+    role: Literal["auditor", "manager", "admin"]
+    region: str | None
+
+
 class VisitReceipt(BaseModel):
     """The answer to an upload; the phone marks the visit synced once `missing_photos` is empty."""
 
@@ -102,3 +110,16 @@ class MissingQuery(Input):
 
 class MissingAnswer(BaseModel):
     missing: list[str]
+
+
+class EnrolRequest(Input):
+    code: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class EnrolAnswer(BaseModel):
+    """A new device token for the enrolled user (shown once, stored only as a hash)."""
+
+    token: str
+    name: str
+    role: Literal["auditor", "manager", "admin"]
+    region: str | None

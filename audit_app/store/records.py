@@ -23,6 +23,7 @@ class VisitState(StrEnum):
     FINALISED = "finalised"      # complete, waiting in the outbox for the server
     SYNCED = "synced"            # the server acknowledged it with no photos missing
     CONFLICT = "conflict"        # the server answered 409; edit it to send a new revision
+    REJECTED = "rejected"        # the server answered 422/413; edit it to send a new revision
 
 
 class StoredVisit(BaseModel):
@@ -36,6 +37,11 @@ class StoredVisit(BaseModel):
     finalised_at: AwareDatetime | None = None
     synced_at: AwareDatetime | None = None
     conflict_reason: str | None = None
+    # The server's stable code for a 409 (e.g. `revision_conflict`), to show it in the user's language.
+    conflict_code: str | None = None
+    # The server's problems for a refused revision: each {"code", "path", "message", "message_zh"}
+    # (message_zh as the server gave it, else the phone's own translation, else None).
+    rejection: list[dict[str, Any]] = []
     # Wall-clock time each running stopwatch started (item_key -> time), to resume after a restart.
     timer_anchors: dict[str, AwareDatetime] = {}
 
@@ -54,6 +60,25 @@ class StoredVisit(BaseModel):
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> StoredVisit:
         return cls.model_validate({k: v for k, v in doc.items() if k not in ("visit_id", "revision")})
+
+
+class VisitSummary(BaseModel):
+    """What a visit list shows about one visit (its current record), read without building the
+    whole `Visit`: `VisitRepository.summaries` makes one per visit in one pass."""
+
+    model_config = ConfigDict(frozen=True)
+
+    visit_id: str
+    revision: int
+    state: VisitState
+    checklist_id: str
+    checklist_version: int
+    site_id: str
+    started_at: AwareDatetime
+    updated_at: AwareDatetime
+    answered: int            # observations given (a value, N/A or photos)
+    queued: bool             # a revision of this visit is waiting in the outbox
+    conflict_reason: str | None = None
 
 
 class OutboxEntry(BaseModel):
