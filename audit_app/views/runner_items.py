@@ -173,7 +173,8 @@ def item_card(state: AppState, row: ItemRow, on_add_photo) -> ft.Control:
     if row.verdict:
         verdict = ft.Text(row.verdict, size=18, weight=ft.FontWeight.W_600,
                           color=PASS_COLOUR if row.outcome is Outcome.PASS else FAIL_COLOUR)
-    photos = _photos(state, row, on_add_photo, disabled) if (row.photo != "none" or row.kind is Kind.PHOTO) else []
+    # Evidence may back any answer; items whose policy asks for a photo say so in their marks.
+    photos = _photos(state, row, on_add_photo, disabled)
     focused = session.focus_item == row.key
     done_icon = ft.Icon(ft.Icons.CHECK_CIRCLE if row.answered else ft.Icons.RADIO_BUTTON_UNCHECKED,
                         color=PASS_COLOUR if row.answered else ft.Colors.BLUE_GREY_300, size=22)
@@ -184,4 +185,5 @@ def item_card(state: AppState, row: ItemRow, on_add_photo) -> ft.Control:
         content=ft.Column([c for c in [
             ft.Row([done_icon, ft.Text(row.text, size=16, expand=True)], vertical_alignment=ft.CrossAxisAlignment.START),
             ft.Row(_marks(row, state.lang), wrap=True, spacing=6) if _marks(row, state.lang) else None,
-            *answer, verdict, *photos, _note(state, row, disabled)] if c is not None], spacing=8))
+            *answer, verdict, *photos, _note(state, row, disabled)] if c is not None], spacing=8,
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH))
