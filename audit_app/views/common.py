@@ -85,9 +85,15 @@ def flash_bar(state: AppState) -> ft.Control | None:
                                         ft.Text(t(state.lang, state.flash), expand=True)]))
 
 
+def icon_button(icon, name: str, handler, *, size: float = TOUCH, disabled: bool = False,
+                **style: object) -> ft.Control:
+    """An icon-only button whose accessible name is `name` (a tooltip alone gives none on the web)."""
+    return ft.Semantics(label=name, button=True, content=ft.IconButton(
+        icon, on_click=handler, width=size, height=size, disabled=disabled, **style))
+
+
 def back_button(state: AppState, handler) -> ft.Control:
-    return ft.IconButton(ft.Icons.ARROW_BACK, tooltip=t(state.lang, "common.back"), on_click=handler,
-                         width=TOUCH, height=TOUCH)
+    return icon_button(ft.Icons.ARROW_BACK, t(state.lang, "common.back"), handler)
 
 
 def screen(state: AppState, route: str, title: str, body: list[ft.Control | None], *,

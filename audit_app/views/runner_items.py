@@ -13,7 +13,7 @@ from audit_app.state import AppState
 from audit_app.state.runner_model import ItemRow, format_elapsed, in_unit, format_number, unit_label
 from audit_app.stopwatch import Stopwatch
 
-from .common import BIG, FAIL_COLOUR, NA_COLOUR, PASS_COLOUR, TOUCH, choice_button, on, on_value
+from .common import BIG, FAIL_COLOUR, NA_COLOUR, PASS_COLOUR, TOUCH, choice_button, icon_button, on, on_value
 
 TICK_S = 0.1
 
@@ -106,12 +106,12 @@ def _count(state: AppState, row: ItemRow, disabled: bool, item) -> list[ft.Contr
     shown = "–" if row.value is None or row.na else str(row.value)
     unit = t(lang, f"unit.{item.unit}") if item.unit else ""
     return [ft.Row([
-        ft.IconButton(ft.Icons.REMOVE, tooltip=t(lang, "runner.less"), on_click=on(state.step_count, row.key, -1),
-                      width=BIG, height=BIG, disabled=disabled, style=ft.ButtonStyle(side=ft.BorderSide(1, NA_COLOUR))),
+        icon_button(ft.Icons.REMOVE, t(lang, "runner.less"), on(state.step_count, row.key, -1), size=BIG,
+                    disabled=disabled, style=ft.ButtonStyle(side=ft.BorderSide(1, NA_COLOUR))),
         ft.Text(f"{shown} {unit}".strip(), size=26, weight=ft.FontWeight.BOLD, text_align=ft.TextAlign.CENTER,
                 expand=True),
-        ft.IconButton(ft.Icons.ADD, tooltip=t(lang, "runner.more"), on_click=on(state.step_count, row.key, 1),
-                      width=BIG, height=BIG, disabled=disabled, style=ft.ButtonStyle(side=ft.BorderSide(1, NA_COLOUR))),
+        icon_button(ft.Icons.ADD, t(lang, "runner.more"), on(state.step_count, row.key, 1), size=BIG,
+                    disabled=disabled, style=ft.ButtonStyle(side=ft.BorderSide(1, NA_COLOUR))),
     ]), ft.Row([_na_button(state, row, disabled)])]
 
 
@@ -135,10 +135,10 @@ def _photos(state: AppState, row: ItemRow, on_add_photo, disabled: bool) -> list
         thumb = session.thumbnails.get(sha) if session else None
         image = ft.Image(src=thumb, width=96, height=96, fit=ft.BoxFit.COVER, border_radius=8,
                          semantics_label=t(lang, "runner.photo")) if thumb else ft.Icon(ft.Icons.IMAGE, size=48)
-        tiles.append(ft.Stack([image, ft.IconButton(
-            ft.Icons.DELETE, tooltip=t(lang, "runner.delete_photo"), on_click=on(state.delete_photo, sha),
-            icon_color=ft.Colors.WHITE, bgcolor=ft.Colors.with_opacity(0.6, ft.Colors.BLACK), right=0, top=0,
-            disabled=disabled)], width=96, height=96))
+        delete = icon_button(ft.Icons.DELETE, t(lang, "runner.delete_photo"), on(state.delete_photo, sha),
+                             disabled=disabled, icon_color=ft.Colors.WHITE,
+                             bgcolor=ft.Colors.with_opacity(0.6, ft.Colors.BLACK))
+        tiles.append(ft.Stack([image, ft.Container(delete, right=0, top=0)], width=96, height=96))
     for _ in range(session.processing_photos.get(row.key, 0) if session else 0):
         tiles.append(ft.Container(ft.ProgressRing(semantics_label=t(lang, "runner.processing_photo")),
                                   width=96, height=96, alignment=ft.Alignment.CENTER,
