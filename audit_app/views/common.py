@@ -101,7 +101,9 @@ def screen(state: AppState, route: str, title: str, body: list[ft.Control | None
            bottom: ft.Control | None = None, scroll: bool = True) -> ft.View:
     """One screen: app bar, the error banner, the body (scrolling) and an optional bottom bar."""
     banner = [c for c in (error_banner(state), flash_bar(state)) if c is not None]
-    content = [c for c in [*banner, *body] if c is not None]
+    # The banners live in one fixed slot, so showing one never shifts the body's positions
+    # (a shifted position made the next redraw lose a control).
+    content = [ft.Column(banner, spacing=8, key="banners"), *(c for c in body if c is not None)]
     return ft.View(
         route=route,
         appbar=ft.AppBar(title=ft.Text(title, size=20, weight=ft.FontWeight.W_600), leading=leading,

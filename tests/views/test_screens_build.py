@@ -12,7 +12,6 @@ from flet.components.component import Renderer
 from audit_app.views import Services, build_view
 from tests.state.conftest import jpeg_bytes, run, start_retail_visit
 
-pytest_plugins = ["tests.state.conftest"]
 
 
 def names(control) -> list[str]:
