@@ -14,6 +14,9 @@ import flet as ft
 from audit_app.i18n import t
 from audit_app.state import AppState
 
+# The theme's font (the app's CJK font); a button's own text style must name it again, or
+# Chinese on that button is drawn with the web client's Latin-only default.
+FONT = "CJK"
 TOUCH = 48
 BIG = 56
 PASS_COLOUR = ft.Colors.GREEN_700
@@ -44,7 +47,7 @@ def on_value(action: Callable[..., object], *args: object):
 def big_button(text: str, handler, *, icon=None, filled: bool = True, key: str | None = None,
                disabled: bool = False, colour=None) -> ft.Control:
     style = ft.ButtonStyle(shape=ft.RoundedRectangleBorder(radius=12),
-                           text_style=ft.TextStyle(size=18, weight=ft.FontWeight.W_600),
+                           text_style=ft.TextStyle(size=18, weight=ft.FontWeight.W_600, font_family=FONT),
                            bgcolor=colour)
     cls = ft.FilledButton if filled else ft.OutlinedButton
     return cls(content=text, icon=icon, on_click=handler, height=BIG, expand=True, style=style,
@@ -58,7 +61,7 @@ def choice_button(text: str, handler, *, selected: bool, colour, key: str | None
                            bgcolor=colour if selected else None,
                            color=ft.Colors.WHITE if selected else colour,
                            side=ft.BorderSide(2, colour),
-                           text_style=ft.TextStyle(size=16, weight=ft.FontWeight.W_600))
+                           text_style=ft.TextStyle(size=16, weight=ft.FontWeight.W_600, font_family=FONT))
     return ft.OutlinedButton(content=text, on_click=handler, height=TOUCH, expand=True, style=style,
                              key=key, disabled=disabled)
 

@@ -13,7 +13,7 @@ from audit_app.state import AppState
 from audit_app.state.runner_model import ItemRow, format_elapsed, in_unit, format_number, unit_label
 from audit_app.stopwatch import Stopwatch
 
-from .common import BIG, FAIL_COLOUR, NA_COLOUR, PASS_COLOUR, TOUCH, choice_button, icon_button, on, on_value
+from .common import BIG, FONT, FAIL_COLOUR, NA_COLOUR, PASS_COLOUR, TOUCH, choice_button, icon_button, on, on_value
 
 TICK_S = 0.1
 
@@ -37,7 +37,7 @@ def ElapsedText(watch: Stopwatch | None, running: bool, marks: int) -> ft.Contro
         return task.cancel
 
     ft.use_effect(start_ticker, [watch, running, marks])
-    return ft.Text(text, size=32, weight=ft.FontWeight.BOLD, font_family="RobotoMono")
+    return ft.Text(text, size=32, weight=ft.FontWeight.BOLD)
 
 
 def _marks(row: ItemRow, lang: str) -> list[ft.Control]:
@@ -78,7 +78,7 @@ def _stopwatch(state: AppState, row: ItemRow, disabled: bool) -> list[ft.Control
     label = t(lang, "runner.mark") if running else t(lang, "runner.start")
     style = ft.ButtonStyle(shape=ft.RoundedRectangleBorder(radius=14),
                            bgcolor=ft.Colors.ORANGE_700 if running else ft.Colors.BLUE_700,
-                           text_style=ft.TextStyle(size=22, weight=ft.FontWeight.BOLD))
+                           text_style=ft.TextStyle(size=22, weight=ft.FontWeight.BOLD, font_family=FONT))
     tap = ft.FilledButton(content=label, icon=ft.Icons.FLAG if running else ft.Icons.TIMER, height=BIG + 16,
                           expand=True, style=style, on_click=on(state.stopwatch_tap, row.key),
                           disabled=disabled or done)
