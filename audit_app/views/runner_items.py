@@ -19,24 +19,24 @@ TICK_S = 0.1
 
 
 @ft.component
-def ElapsedText(watch: Stopwatch | None, running: bool, marks: int) -> ft.Control:
+def ElapsedText(watch: Stopwatch | None, running: bool, marks: int, unit: str) -> ft.Control:
     """The live elapsed time: an asyncio ticker that only redraws this text."""
-    text, set_text = ft.use_state(format_elapsed(watch.elapsed()) if watch else format_elapsed(0))
+    text, set_text = ft.use_state(format_elapsed(watch.elapsed() if watch else 0, unit))
 
     def start_ticker():
-        set_text(format_elapsed(watch.elapsed()) if watch else format_elapsed(0))
+        set_text(format_elapsed(watch.elapsed() if watch else 0, unit))
         if watch is None or not running:
             return None
 
         async def tick() -> None:
             while watch.running:
-                set_text(format_elapsed(watch.elapsed()))
+                set_text(format_elapsed(watch.elapsed(), unit))
                 await asyncio.sleep(TICK_S)
-            set_text(format_elapsed(watch.elapsed()))
+            set_text(format_elapsed(watch.elapsed(), unit))
         task = asyncio.create_task(tick())
         return task.cancel
 
-    ft.use_effect(start_ticker, [watch, running, marks])
+    ft.use_effect(start_ticker, [watch, running, marks, unit])
     return ft.Text(text, size=32, weight=ft.FontWeight.BOLD)
 
 
@@ -84,9 +84,10 @@ def _stopwatch(state: AppState, row: ItemRow, disabled: bool) -> list[ft.Control
                           disabled=disabled or done)
     undo = ft.OutlinedButton(content=t(lang, "runner.undo"), icon=ft.Icons.UNDO, height=TOUCH,
                              on_click=on(state.stopwatch_undo, row.key), disabled=disabled or (marks == 0 and row.value is None))
-    shown = ElapsedText(watch, running, marks) if watch else ft.Text(
-        format_elapsed(float(row.value)) if isinstance(row.value, (int, float)) and not row.na else format_elapsed(0),
-        size=32, weight=ft.FontWeight.BOLD)
+    seconds_word = t(lang, "unit.s")
+    saved = float(row.value) if isinstance(row.value, (int, float)) and not row.na else 0.0
+    shown = ElapsedText(watch, running, marks, seconds_word) if watch else ft.Text(
+        format_elapsed(saved, seconds_word), size=32, weight=ft.FontWeight.BOLD)
     return [ft.Row([shown, ft.Container(expand=True), undo]), ft.Row([tap]),
             ft.Row([_na_button(state, row, disabled)])]
 
