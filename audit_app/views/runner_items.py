@@ -128,7 +128,7 @@ def _text(state: AppState, row: ItemRow, disabled: bool) -> list[ft.Control]:
                          disabled=disabled, on_blur=on_value(state.answer_text, row.key))]
 
 
-def _photos(state: AppState, row: ItemRow, on_add_photo, disabled: bool) -> list[ft.Control]:
+def _photos(state: AppState, row: ItemRow, services, disabled: bool) -> list[ft.Control]:
     lang = state.lang
     session = state.visit
     tiles: list[ft.Control] = []
@@ -144,9 +144,13 @@ def _photos(state: AppState, row: ItemRow, on_add_photo, disabled: bool) -> list
         tiles.append(ft.Container(ft.ProgressRing(semantics_label=t(lang, "runner.processing_photo")),
                                   width=96, height=96, alignment=ft.Alignment.CENTER,
                                   bgcolor=ft.Colors.BLUE_GREY_50, border_radius=8))
-    add = ft.OutlinedButton(content=t(lang, "runner.add_photo"), icon=ft.Icons.ADD_A_PHOTO, height=TOUCH,
-                            on_click=on(on_add_photo, row.key), disabled=disabled)
-    return [ft.Row([*tiles], wrap=True, spacing=8) if tiles else None, ft.Row([add])]
+    buttons = [ft.OutlinedButton(content=t(lang, "runner.add_photo"), icon=ft.Icons.ADD_A_PHOTO, height=TOUCH,
+                                 on_click=on(services.add_photo, row.key), disabled=disabled)]
+    if services.take_photo is not None:
+        buttons.append(ft.OutlinedButton(content=t(lang, "runner.take_photo"), icon=ft.Icons.CAMERA_ALT,
+                                         height=TOUCH, on_click=on(services.take_photo, row.key),
+                                         disabled=disabled))
+    return [ft.Row([*tiles], wrap=True, spacing=8) if tiles else None, ft.Row(buttons, wrap=True)]
 
 
 def _note(state: AppState, row: ItemRow, disabled: bool) -> ft.Control:
@@ -154,7 +158,7 @@ def _note(state: AppState, row: ItemRow, disabled: bool) -> ft.Control:
                         on_blur=on_value(state.set_note, row.key), on_submit=on_value(state.set_note, row.key))
 
 
-def item_card(state: AppState, row: ItemRow, on_add_photo) -> ft.Control:
+def item_card(state: AppState, row: ItemRow, services) -> ft.Control:
     session = state.visit
     item = session.checklist.item_map[row.key]
     disabled = not session.editable
@@ -175,7 +179,7 @@ def item_card(state: AppState, row: ItemRow, on_add_photo) -> ft.Control:
         verdict = ft.Text(row.verdict, size=18, weight=ft.FontWeight.W_600,
                           color=PASS_COLOUR if row.outcome is Outcome.PASS else FAIL_COLOUR)
     # Evidence may back any answer; items whose policy asks for a photo say so in their marks.
-    photos = _photos(state, row, on_add_photo, disabled)
+    photos = _photos(state, row, services, disabled)
     focused = session.focus_item == row.key
     done_icon = ft.Icon(ft.Icons.CHECK_CIRCLE if row.answered else ft.Icons.RADIO_BUTTON_UNCHECKED,
                         color=PASS_COLOUR if row.answered else ft.Colors.BLUE_GREY_300, size=22)
