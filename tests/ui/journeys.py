@@ -34,8 +34,9 @@ def choose_language(phone: Phone, lang: str, *, then_shows: str) -> None:
 
 
 def enrol_by_link(phone: Phone, link: str) -> None:
-    """Open the link `make run` printed: the app enrols itself and lands on Home."""
-    phone.open(link)
+    """Open the link `make run` printed (in a new tab, as from a message): the app enrols
+    itself and lands on Home."""
+    phone.open_in_new_tab(link)
     phone.button(phone.say("home.new_visit")).wait_for()
 
 

@@ -71,6 +71,15 @@ class Phone:
         self.enable_semantics()
         return self
 
+    def open_in_new_tab(self, url: str) -> Phone:
+        """Follow a link the way a messaging app does: a new tab of the same browser (so the
+        same device), which is a new app session."""
+        old = self.page
+        self.page = old.context.new_page()
+        self.page.set_default_timeout(UI_TIMEOUT_MS)
+        old.close()
+        return self.open(url)
+
     def reload(self) -> Phone:
         self._before_action = None
         self.page.reload()
