@@ -12,7 +12,6 @@ from flet.components.component import Renderer
 from audit_app.views import Services, build_view
 from tests.state.conftest import jpeg_bytes, run, start_retail_visit
 
-pytest_plugins = ["tests.state.conftest"]
 
 
 def names(control) -> list[str]:
@@ -38,6 +37,28 @@ def names(control) -> list[str]:
             if child is not None and not isinstance(child, str):
                 visit(child)
     visit(control)
+    return found
+
+
+def holes(control) -> list[str]:
+    """Paths of `None` entries in any `controls` list (Flutter draws a grey error box there)."""
+    found: list[str] = []
+
+    def visit(node, path: str) -> None:
+        if isinstance(node, (list, tuple)):
+            for index, child in enumerate(node):
+                if child is None:
+                    found.append(f"{path}[{index}]")
+                visit(child, f"{path}[{index}]")
+            return
+        if not isinstance(node, ft.BaseControl):
+            return
+        for attr in ("content", "controls", "appbar", "bottom_appbar", "actions", "title", "leading",
+                     "subtitle", "trailing"):
+            child = getattr(node, attr, None)
+            if child is not None and not isinstance(child, str):
+                visit(child, f"{path}.{type(node).__name__}.{attr}")
+    visit(control, "")
     return found
 
 
@@ -68,6 +89,8 @@ def test_every_screen_builds_in_both_languages(state, lang):
         screens[f"runner{index}"] = build(state)
     state.review()
     screens["review"] = build(state)
+    run(state.answer_check("not_ignored_on_entry", False))
+    screens["review_knocked_out"] = build(state)
     state.go(Route.SYNC)
     screens["sync"] = build(state)
     state.go(Route.SETTINGS)
@@ -75,6 +98,7 @@ def test_every_screen_builds_in_both_languages(state, lang):
     for name, view in screens.items():
         assert isinstance(view, ft.View), name
         assert view.route, name
+        assert holes(view) == [], name
 
 
 def test_english_screens_carry_the_agreed_accessible_names(state):
