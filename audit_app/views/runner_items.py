@@ -75,11 +75,13 @@ def _stopwatch(state: AppState, row: ItemRow, disabled: bool) -> list[ft.Control
     marks = len(watch.marks) if watch else 0
     running = bool(watch and watch.running)
     done = watch is not None and watch.next_label is None or (watch is None and row.value is not None)
-    label = t(lang, "runner.mark") if running else t(lang, "runner.start")
-    style = ft.ButtonStyle(shape=ft.RoundedRectangleBorder(radius=14),
-                           bgcolor=ft.Colors.ORANGE_700 if running else ft.Colors.BLUE_700,
+    label = t(lang, "runner.mark") if running else t(lang, "runner.measured") if done else t(lang, "runner.start")
+    # Once measured the button greys out (disabled): Undo takes the last mark back.
+    colour = ft.Colors.ORANGE_700 if running else None if done else ft.Colors.BLUE_700
+    style = ft.ButtonStyle(shape=ft.RoundedRectangleBorder(radius=14), bgcolor=colour,
                            text_style=ft.TextStyle(size=22, weight=ft.FontWeight.BOLD, font_family=FONT))
-    tap = ft.FilledButton(content=label, icon=ft.Icons.FLAG if running else ft.Icons.TIMER, height=BIG + 16,
+    icon = ft.Icons.FLAG if running else ft.Icons.CHECK if done else ft.Icons.TIMER
+    tap = ft.FilledButton(content=label, icon=icon, height=BIG + 16,
                           expand=True, style=style, on_click=on(state.stopwatch_tap, row.key),
                           disabled=disabled or done)
     undo = ft.OutlinedButton(content=t(lang, "runner.undo"), icon=ft.Icons.UNDO, height=TOUCH,
