@@ -156,7 +156,7 @@ def _photos(state: AppState, row: ItemRow, services, disabled: bool) -> list[ft.
 
 
 def _note(state: AppState, row: ItemRow, disabled: bool) -> ft.Control:
-    return ft.TextField(label=t(state.lang, "runner.note"), value=row.note or "", dense=True, disabled=disabled,
+    return ft.TextField(label=t(state.lang, "runner.note"), value=row.note or "", disabled=disabled,
                         on_blur=on_value(state.set_note, row.key), on_submit=on_value(state.set_note, row.key))
 
 
