@@ -239,47 +239,34 @@ class FaultProxy:
             number = self.stats.requests
         proxied = ProxiedRequest(number, head.method.decode(), head.target.decode(), len(body))
         fault = self.plan(proxied) if number <= self.max_requests else Fault.RESET
-        status: int | None = None
-        try:
-            if self.latency_s:
-                await asyncio.sleep(self.latency_s)
-            if fault is Fault.RESET:
-                _reset(writer)
-                return False
-            if fault is Fault.TIMEOUT:
-                await _wait_for_close(reader, self.hold_s)
-                _reset(writer)
-                return False
-            if fault is Fault.BAD_GATEWAY:
-                status = 502
-                await self._send(connection, writer, 502, [(b"content-type", b"text/plain")],
-                                 b"502 Bad Gateway")
-                return True
-            if fault is Fault.CAPTIVE_PORTAL:
-                status = 200
-                await self._send(connection, writer, 200, [(b"content-type", b"text/html")], CAPTIVE_PAGE)
-                return True
-            if fault is Fault.LOGIN_REDIRECT:
-                status = 302
-                await self._send(connection, writer, 302, [
-                    (b"location", b"http://127.0.0.1:9/portal/login?next=" + head.target)], b"")
-                return True
+        if self.latency_s:
+            await asyncio.sleep(self.latency_s)
+        answer: tuple[int, list[tuple[bytes, bytes]], bytes] | None = None
+        if fault is Fault.BAD_GATEWAY:
+            answer = (502, [(b"content-type", b"text/plain")], b"502 Bad Gateway")
+        elif fault is Fault.CAPTIVE_PORTAL:
+            answer = (200, [(b"content-type", b"text/html")], CAPTIVE_PAGE)
+        elif fault is Fault.LOGIN_REDIRECT:
+            answer = (302, [(b"location", b"http://127.0.0.1:9/portal/login?next=" + head.target)], b"")
+        elif fault in (Fault.PASS, Fault.LOST_ACK, Fault.DUPLICATE):
             try:
                 answer = await self._forward(head, body)
                 if fault is Fault.DUPLICATE:
                     answer = await self._forward(head, body)
             except httpx.TransportError:  # the server is down: answer as a real gateway would
                 answer = (502, [(b"content-type", b"text/plain")], b"502 Bad Gateway (upstream down)")
-            status = answer[0]
-            if fault is Fault.LOST_ACK:
-                _reset(writer)
-                return False
-            await self._send(connection, writer, *answer)
-            return True
-        finally:
-            with self._lock:
-                self.stats.faults[fault] += 1
-                self.stats.log.append((proxied, fault, status))
+        # Counted before the client hears anything: a client holding its answer (or its error)
+        # finds its request in the log.
+        with self._lock:
+            self.stats.faults[fault] += 1
+            self.stats.log.append((proxied, fault, answer[0] if answer else None))
+        if fault is Fault.TIMEOUT:
+            await _wait_for_close(reader, self.hold_s)
+        if answer is None or fault is Fault.LOST_ACK:
+            _reset(writer)
+            return False
+        await self._send(connection, writer, *answer)
+        return True
 
     async def _forward(self, head: h11.Request, body: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         assert self._client is not None
@@ -302,9 +289,9 @@ class FaultProxy:
         headers = [*headers, (b"content-length", str(len(body)).encode())]
         data = connection.send(h11.Response(status_code=status, headers=headers))
         data += connection.send(h11.Data(data=body)) + connection.send(h11.EndOfMessage())
-        writer.write(data)
-        with self._lock:
+        with self._lock:  # before the write, for the same reason as the log
             self.stats.bytes_to_client += len(data)
+        writer.write(data)
         await writer.drain()
 
 
