@@ -69,16 +69,29 @@ def pass_all(_request: ProxiedRequest) -> Fault:
 
 
 class RandomFaults:
-    """Each request fails with probability `rate`, in one of `kinds` chosen at random (seeded)."""
+    """Each request (of those `only` names, if given) fails with probability `rate` (seeded RNG),
+    in one of `kinds`: chosen at random, or with `rotate` in turn, so that every kind occurs
+    once there are enough failures."""
 
-    def __init__(self, rate: float, seed: int, kinds: Sequence[Fault] = FAILURES) -> None:
-        self.rate, self.kinds = rate, tuple(kinds)
+    def __init__(self, rate: float, seed: int, kinds: Sequence[Fault] = FAILURES, *,
+                 rotate: bool = False, only: Sequence[tuple[str, str]] = ()) -> None:
+        self.rate, self.kinds, self.rotate = rate, tuple(kinds), rotate
+        self.only = tuple(only)  # (method, path prefix) pairs; empty: every request may fail
         self._rng = random.Random(seed)
+        self._failures = 0
+        self._lock = threading.Lock()
 
     def __call__(self, request: ProxiedRequest) -> Fault:
-        if self._rng.random() < self.rate:
+        if self.only and not any(request.method == method and request.path.startswith(prefix)
+                                 for method, prefix in self.only):
+            return Fault.PASS
+        with self._lock:
+            if self._rng.random() >= self.rate:
+                return Fault.PASS
+            self._failures += 1
+            if self.rotate:
+                return self.kinds[self._failures % len(self.kinds)]
             return self._rng.choice(self.kinds)
-        return Fault.PASS
 
 
 class ScriptedFaults:
