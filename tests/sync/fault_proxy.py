@@ -173,12 +173,6 @@ class FaultProxy:
             self._thread.join(timeout=10)
         self._loop.close()
 
-    def reset_stats(self) -> ProxyStats:
-        """Start counting afresh; returns the figures so far."""
-        with self._lock:
-            old, self.stats = self.stats, ProxyStats()
-        return old
-
     def __enter__(self) -> FaultProxy:
         return self.start()
 
@@ -251,7 +245,12 @@ class FaultProxy:
             self.stats.requests += 1
             number = self.stats.requests
         proxied = ProxiedRequest(number, head.method.decode(), head.target.decode(), len(body))
-        fault = self.plan(proxied) if number <= self.max_requests else Fault.RESET
+        if number > self.max_requests:  # a runaway client: stop listening, refuse what is left
+            if self._server is not None:
+                self._server.close()
+            fault = Fault.RESET
+        else:
+            fault = self.plan(proxied)
         if self.latency_s:
             await asyncio.sleep(self.latency_s)
         answer: tuple[int, list[tuple[bytes, bytes]], bytes] | None = None

@@ -87,3 +87,13 @@ def test_bytes_are_counted_on_both_sides_and_random_faults_follow_their_seed(pro
 def test_the_proxy_serves_only_a_server_on_the_loopback_address() -> None:
     with pytest.raises(ValueError):
         FaultProxy("http://10.0.0.1:8080")
+
+
+def test_the_proxy_stops_listening_after_its_request_budget(live_server: LiveServer) -> None:
+    with FaultProxy(live_server.url, max_requests=2) as proxy:
+        with httpx.Client(base_url=proxy.url) as client:
+            assert [client.get("/healthz").status_code for _ in range(2)] == [200, 200]
+            with pytest.raises(httpx.ReadError):
+                client.get("/healthz")
+            with pytest.raises(httpx.ConnectError):
+                client.get("/healthz")
