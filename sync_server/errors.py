@@ -35,6 +35,8 @@ METHOD_NOT_ALLOWED = "method_not_allowed"
 UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
 INSUFFICIENT_STORAGE = "insufficient_storage"
 INTERNAL_ERROR = "internal_error"
+INVALID_ENROLMENT_CODE = "invalid_enrolment_code"
+TOO_MANY_ENROLMENT_ATTEMPTS = "too_many_enrolment_attempts"
 
 _STATUS_CODES = {
     400: INVALID_REQUEST, 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND,
@@ -44,11 +46,13 @@ _STATUS_CODES = {
 
 
 class ErrorDetail(BaseModel):
-    """One problem: a stable `code`, where (`path`, JSON-path-like) and a readable message."""
+    """One problem: a stable `code`, where (`path`, JSON-path-like) and a readable message;
+    `message_zh` is the same in Chinese where the server has it (visit problems), for the phone."""
 
     code: str
     path: str
     message: str
+    message_zh: str | None = None
 
 
 class ErrorInfo(BaseModel):

@@ -37,6 +37,7 @@ PENDING = {
     "photo_not_on_device": ("a photo of this visit is no longer on this device",
                             "此访问的照片已不在本设备上"),
     "photos_missing": ("the server still lacks photos of this visit", "服务器仍缺少此访问的照片"),
+    "store_write_failed": ("this device could not save", "本设备无法保存数据"),
     "token_refused": ("not sent: the token was refused", "未发送:令牌被拒绝"),
     "forbidden": ("not sent: this account may not upload visits", "未发送:此账号无权上传访问"),
     "cancelled": ("not sent: the sync was cancelled", "未发送:同步已取消"),

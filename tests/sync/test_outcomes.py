@@ -4,6 +4,7 @@ photos sent once and only when missing, cancellation, progress, a visit edited m
 
 from __future__ import annotations
 
+import errno
 import random
 import threading
 from datetime import UTC, datetime
@@ -11,7 +12,8 @@ from datetime import UTC, datetime
 import httpx
 
 from audit_app.device import Device
-from audit_app.store import VisitState
+from audit_app.store import FileOps, VisitState
+from audit_app.sync import push
 from audit_app.sync import (
     Credentials, RetryPolicy, SyncProgress, SyncStatus, VisitOutcome, load_roster, run_sync,
 )
@@ -221,3 +223,61 @@ def test_a_visit_finalised_again_mid_sync_keeps_its_new_revision_queued(device: 
     second = _sync(device, server)
     assert [(r.revision, r.outcome) for r in second.results] == [(2, VisitOutcome.SYNCED)]
     assert sorted(server.visits) == [(visit_id, 1), (visit_id, 2)]
+
+
+class _FullDisk(FileOps):
+    """The device's disk is full: every rename of a new file version fails."""
+
+    def replace(self, src: str, dst: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_acks_are_written_in_batches_not_one_file_write_per_visit(device: Device,
+                                                                  monkeypatch) -> None:
+    ids = _queue(device, 6)
+    monkeypatch.setattr(push, "ACK_BATCH_S", 3600.0)
+    writes: list[int] = []
+    storage = device.store.hot.storage
+    original = storage._write_file
+    monkeypatch.setattr(storage, "_write_file", lambda data: (writes.append(1), original(data))[1])
+    report = _sync(device, FakeServer())
+    assert report.synced == 6 and len(writes) == 1
+    assert [_record(device, i).state for i in ids] == [VisitState.SYNCED] * 6
+
+
+def test_acks_the_store_cannot_write_leave_the_visits_queued(device: Device, monkeypatch) -> None:
+    ids = _queue(device, 2)
+    monkeypatch.setattr(device.store.hot.storage, "fs", _FullDisk())
+    report = _sync(device, FakeServer())
+    assert report.status is SyncStatus.PENDING and report.pending == 2
+    assert [r.outcome for r in report.results] == [VisitOutcome.PENDING] * 2
+    assert all("full" in r.message_en and "已满" in r.message_zh for r in report.results)
+    monkeypatch.undo()
+    assert [_record(device, i).state for i in ids] == [VisitState.FINALISED] * 2
+
+
+def test_the_device_lock_is_never_held_during_a_request(device: Device) -> None:
+    _queue(device, 2, photos=2)
+    held_during: list[str] = []
+
+    def free_for_another_thread() -> bool:
+        got: list[bool] = []
+
+        def probe() -> None:
+            got.append(device.lock.acquire(blocking=False))
+            if got[0]:
+                device.lock.release()
+
+        thread = threading.Thread(target=probe)
+        thread.start()
+        thread.join()
+        return got[0]
+
+    def hook(request: httpx.Request):
+        if not free_for_another_thread():
+            held_during.append(f"{request.method} {request.url.path}")
+        return None
+
+    report = _sync(device, FakeServer(hook=hook))
+    assert report.synced == 2
+    assert held_during == []
