@@ -96,9 +96,9 @@ class Outbox:
         return VisitState.SYNCED
 
     def record_conflict(self, visit_id: str, revision: int, reason: str, now: datetime, *,
-                        code: str | None = None) -> VisitState | None:
+                        code: str | None = None, reason_zh: str | None = None) -> VisitState | None:
         """Record the server's 409 for `revision`: it becomes `conflict` and leaves the queue.
-        `code` is the server's error code (to show the reason in the user's language)."""
+        `code` is the server's error code, `reason_zh` the reason in Chinese."""
         queued = self._queued(visit_id, revision)
         if queued is None:
             return self._state_of(visit_id, revision)
@@ -106,7 +106,7 @@ class Outbox:
         with self._hot.commit():
             self._hot.put_record(record.model_copy(update={
                 "state": VisitState.CONFLICT, "conflict_reason": reason, "conflict_code": code,
-                "updated_at": now}))
+                "conflict_reason_zh": reason_zh, "updated_at": now}))
             self._hot.delete_outbox(visit_id)
         return VisitState.CONFLICT
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from .credentials import Credentials
 from .errors import (

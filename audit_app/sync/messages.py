@@ -55,19 +55,19 @@ def conflict_messages(error: ErrorInfo) -> tuple[str, str]:
     return error.message, CONFLICT_ZH.get(error.code, CONFLICT_ZH_DEFAULT)
 
 
-def too_large_problem(error: ErrorInfo, what: str) -> dict[str, Any]:
-    """A 413 as a problem naming the limit, e.g. `photo 3f2a…: larger than 15 MB`."""
+def too_large_problem(error: ErrorInfo, what: str, what_zh: str) -> dict[str, Any]:
+    """A 413 as a problem naming the limit, e.g. `photo 3f2a…: larger than the server's limit of 15 MB`."""
     limit = re.search(r"larger than (\d+) bytes", error.message)
     if limit:
         megabytes = int(limit[1]) / _MB
         en = f"{what}: larger than the server's limit of {megabytes:g} MB"
-        zh = f"{what}:超过服务器的上限 {megabytes:g} MB"
+        zh = f"{what_zh}:超过服务器的上限 {megabytes:g} MB"
     elif error.code == "image_too_large":
         en = f"{what}: {error.message}"
-        zh = f"{what}:图像像素超过服务器的上限({error.message})"
+        zh = f"{what_zh}:图像像素超过服务器的上限({error.message})"
     else:
         en = f"{what}: {error.message}"
-        zh = f"{what}:超过服务器允许的大小"
+        zh = f"{what_zh}:超过服务器允许的大小"
     return {"code": error.code, "path": what, "message": en, "message_zh": zh}
 
 

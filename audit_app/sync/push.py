@@ -209,9 +209,10 @@ class Pusher:
             self.api.call("PUT", f"/photos/{sha256}", _PhotoReceipt, ok=(200, 201), stream=chunks,
                           headers={"Content-Type": "image/jpeg", "Content-Length": str(size)})
         except ServerRefused as refused:
-            what = f"photo {sha256[:12]}…"
             if refused.status == 413:
-                raise _VisitRefused(messages.too_large_problem(refused.error, what)) from refused
+                problem = messages.too_large_problem(refused.error, f"photo {sha256[:12]}…",
+                                                     f"照片 {sha256[:12]}…")
+                raise _VisitRefused(problem) from refused
             raise _VisitRefused(messages.photo_problem(refused.error, sha256)) from refused
         except BaseException:
             self.progress.bytes_sent = sent_before
@@ -236,10 +237,10 @@ class Pusher:
             en, zh = messages.conflict_messages(error)
             with self.device.lock:
                 self.device.store.outbox.record_conflict(visit.id, visit.revision, en, self.now(),
-                                                         code=error.code)
+                                                         code=error.code, reason_zh=zh)
             return VisitResult(visit.id, visit.revision, VisitOutcome.CONFLICT, error.code, en, zh)
         if refused.status == 413:
-            return self._reject(visit, [messages.too_large_problem(error, "visit")])
+            return self._reject(visit, [messages.too_large_problem(error, "visit", "访问记录")])
         return self._reject(visit, messages.rejection_problems(error, visit, self._local_problems(visit)))
 
     def _reject(self, visit: Visit, problems: list[dict[str, object]]) -> VisitResult:

@@ -4,7 +4,6 @@ photos sent once and only when missing, cancellation, progress, a visit edited m
 
 from __future__ import annotations
 
-import errno
 import random
 import threading
 from datetime import UTC, datetime
@@ -12,8 +11,7 @@ from datetime import UTC, datetime
 import httpx
 
 from audit_app.device import Device
-from audit_app.store import FileOps, VisitState
-from audit_app.sync import push
+from audit_app.store import VisitState
 from audit_app.sync import (
     Credentials, RetryPolicy, SyncProgress, SyncStatus, VisitOutcome, load_roster, run_sync,
 )
@@ -60,6 +58,7 @@ def test_a_409_marks_that_revision_conflict_with_the_servers_message(device: Dev
     record = _record(device, conflicted)
     assert record.state is VisitState.CONFLICT and record.visit == before
     assert record.conflict_code == "stale_revision" and "older" in record.conflict_reason
+    assert record.conflict_reason_zh == result[conflicted].message_zh
     assert report.status is SyncStatus.OK and (report.conflict, report.pending) == (1, 0)
 
 
@@ -101,7 +100,8 @@ def test_a_413_for_a_photo_rejects_the_visit_naming_the_limit(device: Device) ->
     report = _sync(device, server)
     [result] = report.results
     assert result.outcome is VisitOutcome.REJECTED and result.code == "body_too_large"
-    assert "15 MB" in result.message_en and "15 MB" in result.message_zh
+    assert "larger than the server's limit of 15 MB" in result.message_en
+    assert result.message_zh.startswith("照片 ") and "超过服务器的上限 15 MB" in result.message_zh
     assert _record(device, visit_id).state is VisitState.REJECTED
 
 
@@ -225,59 +225,27 @@ def test_a_visit_finalised_again_mid_sync_keeps_its_new_revision_queued(device: 
     assert sorted(server.visits) == [(visit_id, 1), (visit_id, 2)]
 
 
-class _FullDisk(FileOps):
-    """The device's disk is full: every rename of a new file version fails."""
-
-    def replace(self, src: str, dst: str) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-
-def test_acks_are_written_in_batches_not_one_file_write_per_visit(device: Device,
-                                                                  monkeypatch) -> None:
-    ids = _queue(device, 6)
-    monkeypatch.setattr(push, "ACK_BATCH_S", 3600.0)
-    writes: list[int] = []
-    storage = device.store.hot.storage
-    original = storage._write_file
-    monkeypatch.setattr(storage, "_write_file", lambda data: (writes.append(1), original(data))[1])
-    report = _sync(device, FakeServer())
-    assert report.synced == 6 and len(writes) == 1
-    assert [_record(device, i).state for i in ids] == [VisitState.SYNCED] * 6
+def test_a_token_revoked_mid_sync_stops_it_keeping_what_was_already_synced(device: Device) -> None:
+    first, second, third = _queue(device, 3)
+    server = FakeServer()
+    server.hook = lambda r: (error(401, "unauthorized", "unknown or revoked token")
+                             if second in r.url.path else None)
+    report = _sync(device, server)
+    assert report.status is SyncStatus.TOKEN_REFUSED
+    assert [(r.visit_id, r.outcome) for r in report.results] == [
+        (first, VisitOutcome.SYNCED), (second, VisitOutcome.PENDING), (third, VisitOutcome.PENDING)]
+    assert [_record(device, v).state for v in (first, second, third)] == \
+        [VisitState.SYNCED, VisitState.FINALISED, VisitState.FINALISED]
+    assert report.pending == 2
 
 
-def test_acks_the_store_cannot_write_leave_the_visits_queued(device: Device, monkeypatch) -> None:
-    ids = _queue(device, 2)
-    monkeypatch.setattr(device.store.hot.storage, "fs", _FullDisk())
-    report = _sync(device, FakeServer())
-    assert report.status is SyncStatus.PENDING and report.pending == 2
-    assert [r.outcome for r in report.results] == [VisitOutcome.PENDING] * 2
-    assert all("full" in r.message_en and "已满" in r.message_zh for r in report.results)
-    monkeypatch.undo()
-    assert [_record(device, i).state for i in ids] == [VisitState.FINALISED] * 2
-
-
-def test_the_device_lock_is_never_held_during_a_request(device: Device) -> None:
-    _queue(device, 2, photos=2)
-    held_during: list[str] = []
-
-    def free_for_another_thread() -> bool:
-        got: list[bool] = []
-
-        def probe() -> None:
-            got.append(device.lock.acquire(blocking=False))
-            if got[0]:
-                device.lock.release()
-
-        thread = threading.Thread(target=probe)
-        thread.start()
-        thread.join()
-        return got[0]
-
-    def hook(request: httpx.Request):
-        if not free_for_another_thread():
-            held_during.append(f"{request.method} {request.url.path}")
-        return None
-
-    report = _sync(device, FakeServer(hook=hook))
-    assert report.synced == 2
-    assert held_during == []
+def test_a_visit_body_over_the_servers_limit_is_rejected_naming_it(device: Device) -> None:
+    [visit_id] = _queue(device, 1)
+    server = FakeServer()
+    server.hook = lambda r: (error(413, "body_too_large", "the request body is larger than 5242880 bytes")
+                             if "/visits/" in r.url.path else None)
+    [result] = _sync(device, server).results
+    assert (result.outcome, result.code) == (VisitOutcome.REJECTED, "body_too_large")
+    assert result.message_en == "visit: larger than the server's limit of 5 MB"
+    assert result.message_zh == "访问记录:超过服务器的上限 5 MB"
+    assert _record(device, visit_id).rejection == result.problems
