@@ -50,10 +50,14 @@ def home_view(state: AppState, nav_actions: list[ft.Control]) -> ft.View:
                     else t(lang, "home.nothing_pending"))
     if state.prefs.offline_only:
         pending_text = t(lang, "home.offline_only")
+    who = state.roster.user_name
+    signed_in = (ft.Text(t(lang, "home.signed_in", name=who, role=t(lang, f"role.{state.roster.role}")),
+                         size=13, color=ft.Colors.BLUE_GREY_700) if who and state.roster.role else None)
     tiles = [_count_tile(state, s) for s in VisitState]
     tile_rows = [ft.Row(tiles[i:i + 3], spacing=8) for i in range(0, len(tiles), 3)]
     rows = [_visit_row(state, s) for s in home.summaries]
     body = [
+        signed_in,
         ft.Column(tile_rows, spacing=8),
         ft.Container(
             padding=ft.Padding.all(10), border_radius=10, bgcolor=ft.Colors.BLUE_GREY_50,

@@ -36,7 +36,7 @@ def review_view(state: AppState) -> ft.View:
     summary = ft.Container(
         padding=ft.Padding.all(12), border_radius=12, bgcolor=ft.Colors.BLUE_GREY_50,
         content=ft.Column([c for c in [
-            ft.Row([ft.Text(t(lang, "review.score"), size=16, expand=True),
+            ft.Row([ft.Text(t(lang, "review.score_so_far" if editable else "review.score"), size=16, expand=True),
                     ft.Text(_percent(model.visit_score), size=30, weight=ft.FontWeight.BOLD, color=score_colour)]),
             ft.Text(t(lang, "review.knocked_out_note", raw=_percent(model.score)), color=FAIL_COLOUR)
             if model.knocked_out else None,

@@ -12,7 +12,7 @@ from .common import TOUCH, back_button, big_button, icon_button, on, screen
 from .runner_items import item_card
 
 
-def runner_view(state: AppState, on_add_photo) -> ft.View:
+def runner_view(state: AppState, services) -> ft.View:
     lang = state.lang
     session = state.visit
     checklist, visit = session.checklist, session.visit
@@ -27,7 +27,7 @@ def runner_view(state: AppState, on_add_photo) -> ft.View:
                 color=ft.Colors.BLUE_GREY_700),
         ft.Text(text_of(sections[index].title, lang), size=20, weight=ft.FontWeight.W_600),
     ], spacing=4)
-    cards = [item_card(state, row, on_add_photo) for row in section_rows(checklist, visit, index, lang)]
+    cards = [item_card(state, row, services) for row in section_rows(checklist, visit, index, lang)]
     previous = icon_button(ft.Icons.CHEVRON_LEFT, t(lang, "runner.previous_section"),
                            on(state.go_section, index - 1), size=TOUCH + 8, disabled=index == 0)
     following = icon_button(ft.Icons.CHEVRON_RIGHT, t(lang, "runner.next_section"),

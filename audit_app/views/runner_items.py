@@ -75,11 +75,13 @@ def _stopwatch(state: AppState, row: ItemRow, disabled: bool) -> list[ft.Control
     marks = len(watch.marks) if watch else 0
     running = bool(watch and watch.running)
     done = watch is not None and watch.next_label is None or (watch is None and row.value is not None)
-    label = t(lang, "runner.mark") if running else t(lang, "runner.start")
-    style = ft.ButtonStyle(shape=ft.RoundedRectangleBorder(radius=14),
-                           bgcolor=ft.Colors.ORANGE_700 if running else ft.Colors.BLUE_700,
+    label = t(lang, "runner.mark") if running else t(lang, "runner.measured") if done else t(lang, "runner.start")
+    # Once measured the button greys out (disabled): Undo takes the last mark back.
+    colour = ft.Colors.ORANGE_700 if running else None if done else ft.Colors.BLUE_700
+    style = ft.ButtonStyle(shape=ft.RoundedRectangleBorder(radius=14), bgcolor=colour,
                            text_style=ft.TextStyle(size=22, weight=ft.FontWeight.BOLD, font_family=FONT))
-    tap = ft.FilledButton(content=label, icon=ft.Icons.FLAG if running else ft.Icons.TIMER, height=BIG + 16,
+    icon = ft.Icons.FLAG if running else ft.Icons.CHECK if done else ft.Icons.TIMER
+    tap = ft.FilledButton(content=label, icon=icon, height=BIG + 16,
                           expand=True, style=style, on_click=on(state.stopwatch_tap, row.key),
                           disabled=disabled or done)
     undo = ft.OutlinedButton(content=t(lang, "runner.undo"), icon=ft.Icons.UNDO, height=TOUCH,
@@ -128,7 +130,7 @@ def _text(state: AppState, row: ItemRow, disabled: bool) -> list[ft.Control]:
                          disabled=disabled, on_blur=on_value(state.answer_text, row.key))]
 
 
-def _photos(state: AppState, row: ItemRow, on_add_photo, disabled: bool) -> list[ft.Control]:
+def _photos(state: AppState, row: ItemRow, services, disabled: bool) -> list[ft.Control]:
     lang = state.lang
     session = state.visit
     tiles: list[ft.Control] = []
@@ -144,9 +146,13 @@ def _photos(state: AppState, row: ItemRow, on_add_photo, disabled: bool) -> list
         tiles.append(ft.Container(ft.ProgressRing(semantics_label=t(lang, "runner.processing_photo")),
                                   width=96, height=96, alignment=ft.Alignment.CENTER,
                                   bgcolor=ft.Colors.BLUE_GREY_50, border_radius=8))
-    add = ft.OutlinedButton(content=t(lang, "runner.add_photo"), icon=ft.Icons.ADD_A_PHOTO, height=TOUCH,
-                            on_click=on(on_add_photo, row.key), disabled=disabled)
-    return [ft.Row([*tiles], wrap=True, spacing=8) if tiles else None, ft.Row([add])]
+    buttons = [ft.OutlinedButton(content=t(lang, "runner.add_photo"), icon=ft.Icons.ADD_A_PHOTO, height=TOUCH,
+                                 on_click=on(services.add_photo, row.key), disabled=disabled)]
+    if services.take_photo is not None:
+        buttons.append(ft.OutlinedButton(content=t(lang, "runner.take_photo"), icon=ft.Icons.CAMERA_ALT,
+                                         height=TOUCH, on_click=on(services.take_photo, row.key),
+                                         disabled=disabled))
+    return [ft.Row([*tiles], wrap=True, spacing=8) if tiles else None, ft.Row(buttons, wrap=True)]
 
 
 def _note(state: AppState, row: ItemRow, disabled: bool) -> ft.Control:
@@ -154,7 +160,7 @@ def _note(state: AppState, row: ItemRow, disabled: bool) -> ft.Control:
                         on_blur=on_value(state.set_note, row.key), on_submit=on_value(state.set_note, row.key))
 
 
-def item_card(state: AppState, row: ItemRow, on_add_photo) -> ft.Control:
+def item_card(state: AppState, row: ItemRow, services) -> ft.Control:
     session = state.visit
     item = session.checklist.item_map[row.key]
     disabled = not session.editable
@@ -175,7 +181,7 @@ def item_card(state: AppState, row: ItemRow, on_add_photo) -> ft.Control:
         verdict = ft.Text(row.verdict, size=18, weight=ft.FontWeight.W_600,
                           color=PASS_COLOUR if row.outcome is Outcome.PASS else FAIL_COLOUR)
     # Evidence may back any answer; items whose policy asks for a photo say so in their marks.
-    photos = _photos(state, row, on_add_photo, disabled)
+    photos = _photos(state, row, services, disabled)
     focused = session.focus_item == row.key
     done_icon = ft.Icon(ft.Icons.CHECK_CIRCLE if row.answered else ft.Icons.RADIO_BUTTON_UNCHECKED,
                         color=PASS_COLOUR if row.answered else ft.Colors.BLUE_GREY_300, size=22)

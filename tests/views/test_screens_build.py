@@ -126,3 +126,21 @@ def test_home_shows_each_visit_state_as_text(state):
     start_retail_visit(state)
     run(state.go_home())
     assert "Draft" in names(build(state))
+
+
+def test_the_camera_button_appears_only_where_a_camera_is_offered(state):
+    async def take_photo(_key):
+        return None
+    start_retail_visit(state)
+    assert "Take photo" not in names(build(state))
+    with_camera = Services(add_photo=services().add_photo, take_photo=take_photo)
+    assert "Take photo" in names(Renderer().render(build_view, state, with_camera))
+
+
+def test_the_camera_is_offered_on_phones_only():
+    from types import SimpleNamespace
+
+    from audit_app.views.camera import camera_available
+    assert camera_available(SimpleNamespace(web=False, platform=ft.PagePlatform.ANDROID))
+    assert not camera_available(SimpleNamespace(web=True, platform=ft.PagePlatform.ANDROID))
+    assert not camera_available(SimpleNamespace(web=False, platform=ft.PagePlatform.LINUX))
