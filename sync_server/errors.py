@@ -41,16 +41,18 @@ TOO_MANY_ENROLMENT_ATTEMPTS = "too_many_enrolment_attempts"
 _STATUS_CODES = {
     400: INVALID_REQUEST, 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND,
     405: METHOD_NOT_ALLOWED, 409: CONFLICT, 413: BODY_TOO_LARGE, 415: UNSUPPORTED_MEDIA_TYPE,
-    422: INVALID_REQUEST, 429: TOO_MANY_ENROLMENT_ATTEMPTS,
+    422: INVALID_REQUEST,
 }
 
 
 class ErrorDetail(BaseModel):
-    """One problem: a stable `code`, where (`path`, JSON-path-like) and a readable message."""
+    """One problem: a stable `code`, where (`path`, JSON-path-like) and a readable message;
+    `message_zh` is the same in Chinese where the server has it (visit problems), for the phone."""
 
     code: str
     path: str
     message: str
+    message_zh: str | None = None
 
 
 class ErrorInfo(BaseModel):
