@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import io
 import random
-import secrets
 import uuid
 from dataclasses import dataclass, replace
 from typing import Any
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from audit_app.domain import Checklist, Item, Kind, Visit
 
-from .accounts import create_user, hash_token
+from .accounts import create_user, hash_token, new_token
 from .app import prepare_database
 from .catalog import ChecklistCache
 from .db import make_engine, make_session_factory
@@ -103,7 +102,7 @@ def _user_token(session: Session, name: str, role: str, region: str | None) -> D
     user = session.get(User, name)
     if user is None:
         return DemoLogin(name, role, region, create_user(session, name, role, region), False)
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     user.role, user.region, user.token_hash, user.revoked_at = role, region, hash_token(token), None
     session.commit()
     return DemoLogin(name, role, region, token, True)

@@ -131,3 +131,12 @@ def test_serve_migrates_loads_checklists_and_answers_with_n_workers(tmp_path: Pa
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_tokens_never_start_with_a_dash_so_a_command_line_reads_them_as_values() -> None:
+    # token_urlsafe starts with "-" one time in 64; `sync --token -x…` then failed in argparse.
+    from sync_server.accounts import new_token
+
+    tokens = [new_token() for _ in range(500)]
+    assert not [token for token in tokens if token.startswith("-")]
+    assert len(set(tokens)) == 500
