@@ -108,20 +108,22 @@ def totals_query(group_by: GroupBy, filters: ReportFilters) -> Select[Any]:
     COUNT(DISTINCT visit_id): the covering index (is_latest, key, visit_id, …) of migration 0002
     delivers rows in that order, and PostgreSQL hashes the inner step instead of sorting. Item
     rows need no step: a visit answers an item at most once (a duplicate is refused on upload),
-    so their visits are their rows."""
+    so their visits are their applicable rows. A (key, visit) pair whose observations were all
+    N/A is not one of the key's visits (CONTRACT §3)."""
     keys = _key_columns(group_by)
     conditions = _conditions(OBS, filters)
     if group_by == "staff":
         conditions.append(OBS.c.staff_id.is_not(None))
     if group_by == "item":
-        return select(*keys, *_sums(), func.count().label("visits")).where(*conditions).group_by(*keys)
+        return (select(*keys, *_sums(), func.sum(case((_APPLICABLE, 1), else_=0)).label("visits"))
+                .where(*conditions).group_by(*keys))
     per_visit = (select(*keys, *_sums()).where(*conditions)
                  .group_by(*keys, OBS.c.visit_id).subquery("per_visit"))
     outer_keys = [per_visit.c[key.name] for key in keys]
     return (select(*outer_keys,
                    *(func.sum(per_visit.c[name]).label(name)
                      for name in ("applicable", "passed", "observations", "critical_failures")),
-                   func.count().label("visits"))
+                   func.sum(case((per_visit.c.observations > 0, 1), else_=0)).label("visits"))
             .group_by(*outer_keys))
 
 
@@ -138,7 +140,9 @@ def visit_totals_query(group_by: Literal["site", "checklist"], filters: ReportFi
                    func.sum(VISITS.c.passed).label("passed"),
                    func.sum(VISITS.c.applicable_observations).label("observations"),
                    func.sum(VISITS.c.critical_failures).label("critical_failures"),
-                   func.count().label("visits"),
+                   # Only visits with an applicable observation count (CONTRACT §3).
+                   func.sum(case((VISITS.c.applicable_observations > 0, 1), else_=0))
+                   .label("visits"),
                    func.avg(VISITS.c.visit_score).label("mean"))
             .where(*_conditions(VISITS, filters, has_staff=False),
                    VISITS.c.scored_observations > 0)  # a row only for keys with a scored observation

@@ -102,7 +102,9 @@ def group_rows(scores: Iterable[VisitScore], group_by: GroupBy,
     """Rows for `group_by` over already filtered visits (latest revision each), sorted by key.
 
     A row exists for every key with at least one scored observation, N/A included; `visits`
-    counts the distinct visits with such an observation."""
+    counts only the distinct visits with an applicable one (CONTRACT §3), so a visit whose
+    observations in the group were all N/A adds nothing to a row: every figure of a row
+    describes the same sample."""
     if group_by not in GROUPINGS:
         raise ValueError(f"group_by must be one of {', '.join(GROUPINGS)}")
     totals: dict[str, _Totals] = {}
@@ -114,11 +116,11 @@ def group_rows(scores: Iterable[VisitScore], group_by: GroupBy,
             group = totals.get(key)
             if group is None:
                 group = totals[key] = _Totals()
-            group.visits.add(obs.visit_id)
             if visit.visit_score is not None:
                 group.visit_scores[obs.visit_id] = visit.visit_score
             if obs.outcome is Outcome.NA:
                 continue
+            group.visits.add(obs.visit_id)
             group.applicable += obs.weight
             group.observations += 1
             if obs.outcome is Outcome.PASS:

@@ -136,7 +136,7 @@ def test_all_na_visit_has_no_score_and_no_rate():
     score = score_visit(visit(cl, obs("a", None, na=True)), cl)
     assert score.score is None and score.visit_score is None
     [row] = group_rows([score], "site")
-    assert row.rate is None and row.observations == 0 and row.visits == 1 and row.ci_low is None
+    assert row.rate is None and row.observations == 0 and row.visits == 0 and row.ci_low is None
 
 
 def test_unscored_items_are_not_scored():
@@ -150,3 +150,18 @@ def test_scoring_a_visit_against_another_checklist_version_is_refused():
     other = checklist(item("a"), version=2)
     with pytest.raises(ValueError, match="v1"):
         score_visit(visit(cl, obs("a", True)), other)
+
+
+def test_a_visit_whose_group_items_were_all_na_is_not_one_of_the_rows_visits():
+    cl = checklist(item("greet", dimension="empathy"), item("tidy", dimension="tangibles"))
+    answered = score_visit(visit(cl, obs("greet", True), obs("tidy", False)), cl)
+    tidy_na = score_visit(visit(cl, obs("greet", False), obs("tidy", None, na=True),
+                                id="0d5a1c2e-3b4f-4a6d-8e9f-1a2b3c4d5e6f"), cl)
+    rows = {row.key: row for row in group_rows([answered, tidy_na], "dimension")}
+    # Both figures describe the one visit where "tidy" applied.
+    assert (rows["tangibles"].observations, rows["tangibles"].visits) == (1, 1)
+    assert (rows["empathy"].observations, rows["empathy"].visits) == (2, 2)
+    items = {row.key: row.visits for row in group_rows([answered, tidy_na], "item")}
+    assert items == {"test-list/greet": 2, "test-list/tidy": 1}
+    [site] = group_rows([answered, tidy_na], "site")
+    assert site.visits == 2

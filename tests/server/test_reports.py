@@ -135,10 +135,29 @@ def test_dimension_rows_include_a_group_that_is_all_na(three_visits: Server) -> 
     assert totals(rows) == {"customer_orientation": (3, 2, 3, 3, 1),
                             "empathy": (6, 4, 3, 3, 0),
                             "responsiveness": (5, 3, 5, 3, 0),
-                            "tangibles": (0, 0, 0, 1, 0)}
+                            "tangibles": (0, 0, 0, 0, 0)}  # V2's only tangibles item was N/A
     tangibles = rows[-1]
     assert tangibles["label"] == "Tangibles (environment)"
     assert (tangibles["rate"], tangibles["ci_low"], tangibles["below_target"]) == (None, None, None)
+
+
+def test_a_visit_with_only_na_observations_in_a_group_is_not_one_of_its_visits(
+        three_visits: Server) -> None:
+    """V4 at s1 answers every scored item N/A: each row keeps V3's figures (CONTRACT §3), by
+    every SQL path (per-visit totals, per-(key, visit) totals, item rows, the staff filter)."""
+    body = visit_body(site_id="site-s1", staff_ids=["staff-3"])
+    for obs in body["observations"]:
+        if obs["item_key"] != "remarks":
+            obs["na"] = True
+    upload(three_visits, "auditor_a", body)
+    assert totals(report(three_visits, group_by="site"))["site-s1"] == (4, 3, 3, 1, 0)
+    assert totals(report(three_visits, group_by="checklist")) == {"shop-visit": (14, 9, 11, 3, 1)}
+    assert totals(report(three_visits, group_by="staff"))["staff-3"] == (3, 3, 2, 1, 0)
+    items = totals(report(three_visits, group_by="item"))
+    assert items["shop-visit/friendliness"] == (6, 4, 3, 3, 0)
+    assert totals(report(three_visits, group_by="dimension"))["empathy"] == (6, 4, 3, 3, 0)
+    by_staff_filter = totals(report(three_visits, group_by="site", staff_id="staff-3"))
+    assert by_staff_filter == {"site-s1": (3, 3, 2, 1, 0)}
 
 
 def test_item_and_checklist_rows(three_visits: Server) -> None:
@@ -147,7 +166,7 @@ def test_item_and_checklist_rows(three_visits: Server) -> None:
                              "shop-visit/greeted", "shop-visit/queue_length",
                              "shop-visit/tidy_floor"]
     assert items["shop-visit/friendliness"]["label"] == "Friendliness"
-    assert totals([items["shop-visit/greet_time"]]) == {"shop-visit/greet_time": (2, 1, 2, 3, 0)}
+    assert totals([items["shop-visit/greet_time"]]) == {"shop-visit/greet_time": (2, 1, 2, 2, 0)}
     checklist = report(three_visits, group_by="checklist")
     assert totals(checklist) == {"shop-visit": (14, 9, 11, 3, 1)}
     assert checklist[0]["label"] == "Shop visit (test)"
