@@ -12,22 +12,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[server,dev]"
 	touch $(STAMP)
 
-# `make run`: demo data into ./var (SQLite), then the sync server on 127.0.0.1:8080.
-HOST ?= 127.0.0.1
+# `make run`: demo data into $(DATA_DIR) (SQLite), the sync server on 127.0.0.1:$(PORT) and the
+# field app (web, offline) on 127.0.0.1:$(APP_PORT); prints both addresses and a link per demo user.
 PORT ?= 8080
+APP_PORT ?= 8550
 DATA_DIR ?= ./var
 
 run: $(STAMP)
-	@echo "== Field Audit sync server with demo data 演示数据 (SQLite in $(DATA_DIR)) =="
-	@echo "The phone UI is not built yet 手机界面尚未完成: this runs the sync server and its API only."
-	@echo "+ AUDIT_DATA_DIR=$(DATA_DIR) $(BIN)/audit-server demo"
-	@AUDIT_DATA_DIR=$(DATA_DIR) $(BIN)/audit-server demo
-	@echo ""
-	@echo "API docs 接口文档:  http://$(HOST):$(PORT)/docs"
-	@echo "Reports 报表:       http://$(HOST):$(PORT)/api/v1/reports/compliance?group_by=site"
-	@echo "  e.g. curl -H 'Authorization: Bearer <demo-manager token>' '<that URL>'"
-	@echo "+ AUDIT_DATA_DIR=$(DATA_DIR) $(BIN)/audit-server serve --host $(HOST) --port $(PORT)"
-	@AUDIT_DATA_DIR=$(DATA_DIR) $(BIN)/audit-server serve --host $(HOST) --port $(PORT)
+	@PORT=$(PORT) APP_PORT=$(APP_PORT) DATA_DIR=$(DATA_DIR) $(BIN)/python tools/run_product.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

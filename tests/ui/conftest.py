@@ -1,0 +1,74 @@
+"""Browser tests: Playwright from PyPI driving Debian's Chromium against the product's two servers.
+
+Chromium comes from apt (`.ci/run` installs it; never `playwright install`). Without it the browser
+tests skip on a developer's machine and FAIL in CI (CI=true), where they must run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from tests.ui.phone import CHROMIUM_ARGS, PHONE_VIEWPORT, Phone
+from tests.ui.product import Product
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    message = f"{CHROMIUM} is missing (apt-get install chromium)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message}; CI must run the browser tests")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    require_chromium()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def product(tmp_path: Path) -> Iterator[Product]:
+    """Sync server (SQLite, demo data) and app server, each on a free port, stopped afterwards."""
+    running = Product(tmp_path)
+    try:
+        yield running.start()
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def new_phone(browser: Browser) -> Iterator:
+    """Makes phones: each is a fresh browser profile (its own device id), 412x915."""
+    contexts = []
+
+    def make() -> Phone:
+        context = browser.new_context(viewport=PHONE_VIEWPORT, device_scale_factor=1)
+        contexts.append(context)
+        return Phone(context.new_page())
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def phone(new_phone) -> Phone:
+    return new_phone()

@@ -1,0 +1,136 @@
+"""Drive the Flutter web app in Chromium the way a user does: by accessible role and name.
+
+Flutter draws on a canvas; its accessibility DOM appears only after a click on the
+`flt-semantics-placeholder` element (FLET_NOTES "Testing"). The accessibility tree updates before
+the canvas paints, so screenshots wait for the picture to change and then hold still.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from pathlib import Path
+
+from PIL import Image
+from playwright.sync_api import Locator, Page
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENS_DIR = ROOT / "test-artifacts" / "screens"
+PHONE_VIEWPORT = {"width": 412, "height": 915}
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+UI_TIMEOUT_MS = 30_000
+
+
+class ScreenNotSettled(AssertionError):
+    pass
+
+
+def is_blank(png: bytes) -> bool:
+    """One colour everywhere: the page before Flutter's first frame."""
+    with Image.open(io.BytesIO(png)) as image:
+        return all(low == high for low, high in image.convert("RGB").getextrema())
+
+
+def settled_screenshot(page: Page, *, unlike: bytes | None, quiet_s: float = 0.4,
+                       timeout_s: float = 20.0) -> bytes:
+    """The screen once it differs from `unlike` (the picture before the last action), is not
+    blank, and has not changed for `quiet_s` (consecutive screenshots equal)."""
+    deadline = time.monotonic() + timeout_s
+    last = page.screenshot()
+    still_since = time.monotonic()
+    while True:
+        shot = page.screenshot()
+        now = time.monotonic()
+        if shot != last:
+            last, still_since = shot, now
+        elif now - still_since >= quiet_s and shot != unlike and not is_blank(shot):
+            return shot
+        if now > deadline:
+            reason = "never changed" if shot == unlike else "never held still"
+            raise ScreenNotSettled(f"screen {reason} within {timeout_s:.0f} s")
+
+
+class Phone:
+    """One browser tab at phone size (412x915) showing the app."""
+
+    def __init__(self, page: Page, screens_dir: Path = SCREENS_DIR):
+        self.page = page
+        self.screens_dir = screens_dir
+        self._before_action: bytes | None = None
+        page.set_default_timeout(UI_TIMEOUT_MS)
+
+    # navigation ---------------------------------------------------------------------------
+    def open(self, url: str) -> Phone:
+        self._before_action = None
+        self.page.goto(url)
+        self.enable_semantics()
+        return self
+
+    def reload(self) -> Phone:
+        self._before_action = None
+        self.page.reload()
+        self.enable_semantics()
+        return self
+
+    def enable_semantics(self) -> None:
+        """Turn on Flutter's accessibility tree (it is off until a screen reader asks)."""
+        placeholder = self.page.locator("flt-semantics-placeholder")
+        placeholder.wait_for(state="attached")
+        placeholder.dispatch_event("click")
+        self.page.locator("flt-semantics").first.wait_for(state="attached")
+
+    # finding controls ---------------------------------------------------------------------
+    def button(self, name: str | re.Pattern[str], exact: bool = True) -> Locator:
+        return self.page.get_by_role("button", name=name, exact=exact)
+
+    def textbox(self, name: str | re.Pattern[str]) -> Locator:
+        return self.page.get_by_role("textbox", name=name)
+
+    def text(self, text: str | re.Pattern[str], exact: bool = False) -> Locator:
+        return self.page.get_by_text(text, exact=exact)
+
+    def role(self, role: str, name: str | re.Pattern[str] | None = None, exact: bool = True) -> Locator:
+        return self.page.get_by_role(role, name=name, exact=exact)  # type: ignore[arg-type]
+
+    def wait_for_text(self, text: str | re.Pattern[str]) -> Locator:
+        found = self.text(text).first
+        found.wait_for()
+        return found
+
+    # acting -------------------------------------------------------------------------------
+    def mark_before_action(self) -> None:
+        """Remember the picture now, so the next screenshot waits until it has changed."""
+        self._before_action = self.page.screenshot()
+
+    def tap(self, target: Locator) -> None:
+        target.wait_for()
+        self.mark_before_action()
+        target.click()
+
+    def tap_button(self, name: str | re.Pattern[str], exact: bool = True) -> None:
+        self.tap(self.button(name, exact=exact).first)
+
+    def fill(self, target: Locator, text: str) -> None:
+        """Focus a Flutter text field and type into it (fill() does not reach Flutter's editor)."""
+        target.wait_for()
+        self.mark_before_action()
+        target.click()
+        self.page.keyboard.press("Control+A")
+        self.page.keyboard.type(text)
+
+    # screenshots --------------------------------------------------------------------------
+    def screenshot(self, name: str, *, expect_change: bool = True) -> Path:
+        """Save `<name>.png` once the screen has settled after the last action."""
+        unlike = self._before_action if expect_change else None
+        self.screens_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            shot = settled_screenshot(self.page, unlike=unlike)
+        except ScreenNotSettled as exc:
+            self.page.screenshot(path=str(self.screens_dir / f"{name}.unsettled.png"))
+            raise ScreenNotSettled(f"{name}: {exc}") from None
+        path = self.screens_dir / f"{name}.png"
+        path.write_bytes(shot)
+        self._before_action = shot
+        return path
