@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from starlette.types import Scope
 
-from .api import checklists, health, photos, reports, sites, visits
+from .api import checklists, health, me, photos, reports, sites, visits
 from .body_limit import BodyLimitMiddleware
 from .catalog import ChecklistCache, load_checklist_dir
 from .db import make_engine, make_session_factory, upgrade
@@ -59,7 +59,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
 
     api = APIRouter(prefix=API_PREFIX)
-    for module in (checklists, sites, visits, reports):
+    for module in (me, checklists, sites, visits, reports):
         api.include_router(module.router)
     api.include_router(photos.router)
     app.include_router(health.router)

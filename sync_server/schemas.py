@@ -41,6 +41,14 @@ class SitePublic(BaseModel):
     staff: list[StaffPublic]
 
 
+class MePublic(BaseModel):
+    """The caller, as `GET /me` names them."""
+
+    name: str
+    role: Literal["auditor", "manager", "admin"]
+    region: str | None
+
+
 class VisitReceipt(BaseModel):
     """The answer to an upload; the phone marks the visit synced once `missing_photos` is empty."""
 

@@ -9,12 +9,15 @@
   entry stays, remembering which photos the sync client still has to upload.
 - `record_conflict` (the server answered 409) moves the revision to `conflict` and drops its entry;
   the shopper resolves it by editing, which makes a higher revision.
+- `record_rejection` (the server answered 422 or 413) moves the revision to `rejected`, keeps the
+  server's problem list on the record and drops its entry: it is never sent again until edited.
 Acknowledgements for a revision that is no longer the one queued are ignored (they can arrive
 after the shopper finalised a newer revision)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from .errors import VisitNotFound
 from .hot_file import HotFile
@@ -41,6 +44,21 @@ class Outbox:
                                              missing_photos=entry.missing_photos))
         return pending
 
+    def pending_upload(self, visit_id: str) -> PendingUpload | None:
+        """The queued revision of one visit now (the sync client re-reads it before sending)."""
+        entry = self._hot.outbox_entry(visit_id)
+        if entry is None:
+            return None
+        record = self._record(entry.visit_id, entry.revision)
+        if record is None:
+            return None
+        return PendingUpload(visit=record.visit, queued_at=entry.queued_at,
+                             missing_photos=entry.missing_photos)
+
+    def queued_count(self) -> int:
+        """How many visits are waiting for the server."""
+        return len(self._hot.outbox_entries())
+
     def record_ack(self, visit_id: str, revision: int, missing_photos: list[str],
                    now: datetime) -> VisitState | None:
         """Record the server's 200/201 for `revision`; returns the revision's state afterwards.
@@ -61,18 +79,35 @@ class Outbox:
             self._hot.delete_outbox(visit_id)
         return VisitState.SYNCED
 
-    def record_conflict(self, visit_id: str, revision: int, reason: str,
-                        now: datetime) -> VisitState | None:
-        """Record the server's 409 for `revision`: it becomes `conflict` and leaves the queue."""
+    def record_conflict(self, visit_id: str, revision: int, reason: str, now: datetime, *,
+                        code: str | None = None) -> VisitState | None:
+        """Record the server's 409 for `revision`: it becomes `conflict` and leaves the queue.
+        `code` is the server's error code (to show the reason in the user's language)."""
         queued = self._queued(visit_id, revision)
         if queued is None:
             return self._state_of(visit_id, revision)
         _entry, record = queued
         with self._hot.commit():
             self._hot.put_record(record.model_copy(update={
-                "state": VisitState.CONFLICT, "conflict_reason": reason, "updated_at": now}))
+                "state": VisitState.CONFLICT, "conflict_reason": reason, "conflict_code": code,
+                "updated_at": now}))
             self._hot.delete_outbox(visit_id)
         return VisitState.CONFLICT
+
+    def record_rejection(self, visit_id: str, revision: int, problems: list[dict[str, Any]],
+                         now: datetime) -> VisitState | None:
+        """Record the server's 422/413 for `revision`: it becomes `rejected` with `problems`
+        (each {"code", "path", "message", "message_zh"}) and leaves the queue."""
+        queued = self._queued(visit_id, revision)
+        if queued is None:
+            return self._state_of(visit_id, revision)
+        _entry, record = queued
+        with self._hot.commit():
+            self._hot.put_record(record.model_copy(update={
+                "state": VisitState.REJECTED, "rejection": [dict(p) for p in problems],
+                "updated_at": now}))
+            self._hot.delete_outbox(visit_id)
+        return VisitState.REJECTED
 
     def _queued(self, visit_id: str, revision: int) -> tuple[OutboxEntry, StoredVisit] | None:
         """The outbox entry for exactly this revision and its record; None if it is not queued."""

@@ -23,6 +23,7 @@ class VisitState(StrEnum):
     FINALISED = "finalised"      # complete, waiting in the outbox for the server
     SYNCED = "synced"            # the server acknowledged it with no photos missing
     CONFLICT = "conflict"        # the server answered 409; edit it to send a new revision
+    REJECTED = "rejected"        # the server answered 422/413; edit it to send a new revision
 
 
 class StoredVisit(BaseModel):
@@ -36,6 +37,11 @@ class StoredVisit(BaseModel):
     finalised_at: AwareDatetime | None = None
     synced_at: AwareDatetime | None = None
     conflict_reason: str | None = None
+    # The server's stable code for a 409 (e.g. `revision_conflict`), to show it in the user's language.
+    conflict_code: str | None = None
+    # The server's problems for a refused revision: each {"code", "path", "message", "message_zh"}
+    # (message_zh as the server gave it, else the phone's own translation, else None).
+    rejection: list[dict[str, Any]] = []
     # Wall-clock time each running stopwatch started (item_key -> time), to resume after a restart.
     timer_anchors: dict[str, AwareDatetime] = {}
 

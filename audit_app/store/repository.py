@@ -1,10 +1,11 @@
 """Visit operations on the phone: every answer is durable when the call returns.
 
 Revisions. For each visit id the hot file holds at most two records:
-- the *committed* record: the latest finalised revision (state finalised, synced or conflict);
+- the *committed* record: the latest finalised revision (state finalised, synced, conflict or
+  rejected);
 - the *open draft*: revision 1 before the first finalise, or committed revision + 1 after
   `edit_visit`. Answers can only change an open draft.
-Editing a finalised, synced or conflicting visit copies it into a new draft of revision n + 1;
+Editing a finalised, synced, conflicting or rejected visit copies it into a new draft of revision n + 1;
 revision n stays stored, and stays in the outbox if it was still queued, until the new draft is
 finalised. Finalising revision n + 1 then, in one commit, removes revision n, stores n + 1 as
 finalised and replaces the outbox entry (the server takes a higher revision whether or not it

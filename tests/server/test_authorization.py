@@ -46,6 +46,7 @@ def _put_photo(server: Server, _who: str, headers: dict[str, str]) -> httpx.Resp
 ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
     "GET /healthz": (lambda s, w, h: s.client.get("/healthz", headers=h),
                      dict.fromkeys(CALLERS, 200)),
+    "GET /me": (lambda s, w, h: s.client.get("/api/v1/me", headers=h), READ_ALL),
     "GET /checklists": (lambda s, w, h: s.client.get("/api/v1/checklists", headers=h), READ_ALL),
     "GET /checklists/{id}/{version}": (
         lambda s, w, h: s.client.get("/api/v1/checklists/shop-visit/1", headers=h), READ_ALL),

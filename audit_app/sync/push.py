@@ -1,0 +1,239 @@
+"""Push: each queued visit revision, oldest first, per CONTRACT §4.
+
+For one visit: `POST /photos/missing` → `PUT /photos/{sha}` for each missing one (streamed from
+its file) → `PUT /visits/{id}` → upload any photo the answer still names and send the visit again
+(a replay, 200) → `record_ack` with no photo missing. The store is touched only under the device
+lock and only between requests; the queued revision is read again right before it is sent, so a
+revision finalised meanwhile is the one sent, and an answer about an older revision is ignored by
+the outbox (it never marks a newer draft or revision synced)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict
+
+from audit_app.device import Device
+from audit_app.domain import Visit, visit_problems
+from audit_app.store import ChecklistNotFound, PendingUpload
+
+from . import messages
+from .http import ServerRefused, SyncApi, TransientFailure, json_body
+from .report import SyncProgress, VisitOutcome, VisitResult
+
+CHUNK_BYTES = 64 * 1024
+MAX_PUTS = 2  # a second PUT only after uploading photos the first answer still named
+
+
+class _Receipt(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str
+    revision: int
+    received_at: AwareDatetime
+    missing_photos: list[str]
+
+
+class _Missing(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    missing: list[str]
+
+
+class _PhotoReceipt(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    sha256: str
+
+
+class _VisitRefused(Exception):
+    """A photo of the visit was refused (413/422): the visit is rejected with this problem."""
+
+    def __init__(self, problem: dict[str, object]) -> None:
+        super().__init__(problem["message"])
+        self.problem = problem
+
+
+@dataclass
+class Progress:
+    """Running totals, reported through the caller's callback."""
+
+    callback: Callable[[SyncProgress], None] | None
+    visits_total: int
+    bytes_total: int
+    visits_done: int = 0
+    bytes_sent: int = 0
+    current_visit_id: str | None = None
+
+    def report(self) -> None:
+        if self.callback is not None:
+            self.callback(SyncProgress(self.visits_done, self.visits_total, self.bytes_sent,
+                                       max(self.bytes_total, self.bytes_sent), self.current_visit_id))
+
+
+class Pusher:
+    """Sends queued visits of one device through one `SyncApi`."""
+
+    def __init__(self, device: Device, api: SyncApi, now: Callable[[], datetime], progress: Progress):
+        self.device = device
+        self.api = api
+        self.now = now
+        self.progress = progress
+        self._photos_known_present: set[str] = set()  # this sync: the server said it has them
+
+    def push_visit(self, visit_id: str) -> VisitResult | None:
+        """Send the revision of `visit_id` queued now; None if nothing is queued for it any more.
+
+        `TokenRefused`, `Forbidden` and `SyncCancelled` propagate (they stop the whole sync)."""
+        with self.device.lock:
+            pending = self.device.store.outbox.pending_upload(visit_id)
+        if pending is None:
+            return None
+        visit = pending.visit
+        self.progress.current_visit_id = visit.id
+        self.progress.report()
+        try:
+            return self._send(pending)
+        except ServerRefused as refused:
+            return self._settle_refusal(visit, refused)
+        except _VisitRefused as refused:
+            return self._reject(visit, [refused.problem])
+        except TransientFailure as failure:
+            if failure.offline:
+                raise
+            en, zh = messages.pending_message(failure.reason, failure.detail)
+            return VisitResult(visit.id, visit.revision, VisitOutcome.PENDING, failure.reason, en, zh)
+
+    def _send(self, pending: PendingUpload) -> VisitResult:
+        visit = pending.visit
+        hashes = list(dict.fromkeys(photo.sha256 for photo in visit.photos))
+        wanted = [h for h in hashes if h not in self._photos_known_present]
+        if wanted:
+            missing = self.api.call("POST", "/photos/missing", _Missing, ok=(200,),
+                                    body=json_body({"hashes": wanted}),
+                                    headers={"Content-Type": "application/json"}).missing
+            self._forget_present([h for h in wanted if h not in set(missing)])
+            self._upload_photos([h for h in missing if h in set(hashes)])
+        body = json_body(visit.model_dump(mode="json"))
+        receipt = None
+        for put in range(MAX_PUTS):
+            if put:
+                self.progress.bytes_total += len(body)
+            receipt = self._put_visit(visit, body)
+            if not receipt.missing_photos or put == MAX_PUTS - 1:
+                break
+            # The server's answer is the truth, whatever this sync believed it had.
+            self._photos_known_present.difference_update(receipt.missing_photos)
+            self._upload_photos(receipt.missing_photos)
+        assert receipt is not None
+        missing_now = sorted(set(receipt.missing_photos))
+        with self.device.lock:
+            self.device.store.outbox.record_ack(visit.id, visit.revision, missing_now, self.now())
+        if missing_now:
+            reason = ("photo_not_on_device" if any(not self._on_device(h) for h in missing_now)
+                      else "photos_missing")
+            en, zh = messages.pending_message(reason, ", ".join(h[:12] for h in missing_now))
+            return VisitResult(visit.id, visit.revision, VisitOutcome.PENDING, reason, en, zh)
+        return VisitResult(visit.id, visit.revision, VisitOutcome.SYNCED)
+
+    def _put_visit(self, visit: Visit, body: bytes) -> _Receipt:
+        receipt = self.api.call("PUT", f"/visits/{visit.id}", _Receipt, ok=(200, 201), body=body,
+                                headers={"Content-Type": "application/json"})
+        if receipt.id != visit.id or receipt.revision != visit.revision:
+            raise TransientFailure("not_contract", f"the answer is about {receipt.id} r{receipt.revision}")
+        self.progress.bytes_sent += len(body)
+        self.progress.report()
+        return receipt
+
+    def _upload_photos(self, hashes: list[str]) -> None:
+        for sha256 in hashes:
+            if sha256 in self._photos_known_present or not self._on_device(sha256):
+                continue
+            self._upload_photo(sha256)
+            self._photos_known_present.add(sha256)
+
+    def _upload_photo(self, sha256: str) -> None:
+        with self.device.lock:
+            path = self.device.photos.photo_path(sha256)
+            size = path.stat().st_size
+        sent_before = self.progress.bytes_sent
+
+        def chunks() -> Iterator[bytes]:
+            # A fresh read of the file for each try; never the whole photo in memory.
+            self.progress.bytes_sent = sent_before
+            with open(path, "rb") as file:
+                while chunk := file.read(CHUNK_BYTES):
+                    self.api.check_cancelled()
+                    self.progress.bytes_sent += len(chunk)
+                    self.progress.report()
+                    yield chunk
+
+        try:
+            self.api.call("PUT", f"/photos/{sha256}", _PhotoReceipt, ok=(200, 201), stream=chunks,
+                          headers={"Content-Type": "image/jpeg", "Content-Length": str(size)})
+        except ServerRefused as refused:
+            what = f"photo {sha256[:12]}…"
+            if refused.status == 413:
+                raise _VisitRefused(messages.too_large_problem(refused.error, what)) from refused
+            raise _VisitRefused(messages.photo_problem(refused.error, sha256)) from refused
+        except BaseException:
+            self.progress.bytes_sent = sent_before
+            raise
+        self.progress.bytes_sent = sent_before + size
+        self.progress.report()
+
+    def _forget_present(self, present: list[str]) -> None:
+        """Photos the server already has are never sent: take them off the bytes to send."""
+        for sha256 in present:
+            if sha256 not in self._photos_known_present:
+                self._photos_known_present.add(sha256)
+                self.progress.bytes_total -= photo_size(self.device, sha256)
+
+    def _on_device(self, sha256: str) -> bool:
+        with self.device.lock:
+            return self.device.photos.has_photo(sha256)
+
+    def _settle_refusal(self, visit: Visit, refused: ServerRefused) -> VisitResult:
+        error = refused.error
+        if refused.status == 409:
+            en, zh = messages.conflict_messages(error)
+            with self.device.lock:
+                self.device.store.outbox.record_conflict(visit.id, visit.revision, en, self.now(),
+                                                         code=error.code)
+            return VisitResult(visit.id, visit.revision, VisitOutcome.CONFLICT, error.code, en, zh)
+        if refused.status == 413:
+            return self._reject(visit, [messages.too_large_problem(error, "visit")])
+        return self._reject(visit, messages.rejection_problems(error, visit, self._local_problems(visit)))
+
+    def _reject(self, visit: Visit, problems: list[dict[str, object]]) -> VisitResult:
+        with self.device.lock:
+            self.device.store.outbox.record_rejection(visit.id, visit.revision, problems, self.now())
+        first = problems[0] if problems else {}
+        return VisitResult(visit.id, visit.revision, VisitOutcome.REJECTED,
+                           str(first.get("code")) if first else None,
+                           "; ".join(str(p["message"]) for p in problems),
+                           ";".join(str(p["message_zh"]) for p in problems), problems)
+
+    def _local_problems(self, visit: Visit) -> list:
+        """The phone's own check of the visit: the source of Chinese messages for domain codes."""
+        try:
+            with self.device.lock:
+                checklist = self.device.store.checklists.get_checklist(visit.checklist_id,
+                                                                       visit.checklist_version)
+        except ChecklistNotFound:
+            return []
+        return visit_problems(visit, checklist)
+
+
+def photo_size(device: Device, sha256: str) -> int:
+    with device.lock:
+        try:
+            return device.photos.photo_path(sha256).stat().st_size
+        except (FileNotFoundError, ValueError):
+            return 0
+
+
+def bytes_to_send(device: Device, pending: list[PendingUpload]) -> int:
+    """Every visit body and every distinct photo on the device the queued visits cite."""
+    photos = {photo.sha256 for upload in pending for photo in upload.visit.photos}
+    bodies = sum(len(json_body(upload.visit.model_dump(mode="json"))) for upload in pending)
+    return bodies + sum(photo_size(device, sha256) for sha256 in photos)

@@ -1,0 +1,111 @@
+"""`run_sync`: pull, then push every queued visit, oldest first; blocking (run it in a thread).
+
+Stops early, leaving every unsent visit queued, on 401 (`TOKEN_REFUSED`), 403 (`FORBIDDEN`), a
+server that cannot be reached at all (`OFFLINE`) and cancellation (`CANCELLED`). Any other failure
+of one visit leaves it queued and the sync goes on with the next. The device clock is never
+checked against the server's: `now` only stamps the phone's own records, and the server's
+`received_at` is the truth about when a visit arrived."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+import httpx
+
+from audit_app.device import Device
+
+from . import messages
+from .credentials import Credentials
+from .errors import Forbidden, SyncCancelled, SyncError, TokenRefused
+from .http import DEFAULT_RETRY, RetryPolicy, SyncApi, TransientFailure
+from .pull import pull
+from .push import Progress, Pusher, bytes_to_send
+from .report import SyncProgress, SyncReport, SyncStatus, VisitOutcome, VisitResult
+
+_STOPS: dict[type[SyncError], SyncStatus] = {
+    TokenRefused: SyncStatus.TOKEN_REFUSED, Forbidden: SyncStatus.FORBIDDEN,
+    SyncCancelled: SyncStatus.CANCELLED,
+}
+
+
+def run_sync(device: Device, creds: Credentials, *, now: Callable[[], datetime],
+             on_progress: Callable[[SyncProgress], None] | None = None,
+             cancel: threading.Event | None = None,
+             transport: httpx.BaseTransport | None = None,
+             retry: RetryPolicy = DEFAULT_RETRY,
+             sleep: Callable[[float], object] | None = None,
+             rng: random.Random | None = None) -> SyncReport:
+    """Pull, then push; see the module docstring. `sleep` replaces the backoff wait (tests)."""
+    with SyncApi(creds.server_url, creds.token, transport=transport, policy=retry, sleep=sleep,
+                 cancel=cancel, rng=rng) as api:
+        return _Sync(device, api, now, on_progress).run()
+
+
+class _Sync:
+    def __init__(self, device: Device, api: SyncApi, now: Callable[[], datetime],
+                 on_progress: Callable[[SyncProgress], None] | None) -> None:
+        self.device = device
+        self.api = api
+        self.now = now
+        self.on_progress = on_progress
+        self.results: list[VisitResult] = []
+        self.pull_problem: tuple[str, str, str] | None = None
+
+    def run(self) -> SyncReport:
+        with self.device.lock:
+            queued = self.device.store.outbox.pending_uploads()
+        progress = Progress(self.on_progress, len(queued), bytes_to_send(self.device, queued))
+        progress.report()
+        try:
+            self._pull()
+            pusher = Pusher(self.device, self.api, self.now, progress)
+            for upload in queued:
+                result = pusher.push_visit(upload.visit.id)
+                if result is not None:
+                    self.results.append(result)
+                progress.visits_done += 1
+                progress.current_visit_id = None
+                progress.report()
+        except TransientFailure as failure:  # only an unreachable server gets this far
+            en, zh = messages.pending_message(failure.reason, failure.detail)
+            return self._stopped(SyncStatus.OFFLINE, queued, failure.reason, en, zh)
+        except (TokenRefused, Forbidden, SyncCancelled) as stop:
+            return self._stopped(_STOPS[type(stop)], queued, stop.code, stop.message_en, stop.message_zh)
+        return self._report(None, None, None)
+
+    def _pull(self) -> None:
+        try:
+            pull(self.device, self.api, self.now)
+        except TransientFailure as failure:
+            if failure.offline:
+                raise
+            # The roster and checklists stay as cached; visits can still go up.
+            en, zh = messages.pending_message(failure.reason, failure.detail)
+            self.pull_problem = (failure.reason, en, zh)
+
+    def _stopped(self, status: SyncStatus, queued: list, code: str, en: str, zh: str) -> SyncReport:
+        settled = {result.visit_id for result in self.results}
+        with self.device.lock:
+            for upload in queued:
+                if upload.visit.id in settled:
+                    continue
+                still = self.device.store.outbox.pending_upload(upload.visit.id)
+                if still is not None:
+                    reason_en, reason_zh = messages.pending_message(code)
+                    self.results.append(VisitResult(still.visit.id, still.visit.revision,
+                                                    VisitOutcome.PENDING, code, reason_en, reason_zh))
+        return self._report(status, en, zh)
+
+    def _report(self, status: SyncStatus | None, en: str | None, zh: str | None) -> SyncReport:
+        with self.device.lock:
+            pending = self.device.store.outbox.queued_count()
+        if status is None:
+            status = SyncStatus.PENDING if pending else SyncStatus.OK
+        count = lambda outcome: sum(1 for r in self.results if r.outcome is outcome)  # noqa: E731
+        return SyncReport(status=status, results=self.results, synced=count(VisitOutcome.SYNCED),
+                          conflict=count(VisitOutcome.CONFLICT), rejected=count(VisitOutcome.REJECTED),
+                          pending=pending, finished_at=self.now(), pull_problem=self.pull_problem,
+                          message_en=en, message_zh=zh, requests_sent=self.api.requests_sent)
