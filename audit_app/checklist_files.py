@@ -10,7 +10,9 @@ from audit_app.domain import (
     Checklist, ChecklistError, checklist_json_schema, parse_checklist_files, parse_checklist_yaml,
 )
 
-BUNDLED_DIR = Path(__file__).resolve().parent.parent / "checklists"
+# Inside the package so a packaged phone app finds them; the repository root `checklists` is a
+# symlink here, so the server and its tests read the very same files.
+BUNDLED_DIR = Path(__file__).resolve().parent / "checklists"
 SCHEMA_FILE = "schema.json"
 
 

@@ -1,6 +1,6 @@
 """`python -m audit_app <command>`: a small dispatcher; each command registers its own arguments.
 
-Commands: `sync` (audit_app.sync.command). Add a command by writing a module with
+Commands: `sync` (audit_app.sync.command), `serve-app` (audit_app.serve_command). Add a command by writing a module with
 `register(subparsers)` that sets `run=` (a function of the parsed args returning an exit status),
 and listing it in `COMMANDS`."""
 
@@ -11,7 +11,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ["audit_app.sync.command"]
+COMMANDS = ["audit_app.sync.command", "audit_app.serve_command"]
 
 
 def parser() -> argparse.ArgumentParser:

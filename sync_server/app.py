@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from starlette.types import Scope
 
-from .api import checklists, health, me, photos, reports, sites, visits
+from .api import checklists, enrol, health, me, photos, reports, sites, visits
 from .body_limit import BodyLimitMiddleware
 from .catalog import ChecklistCache, load_checklist_dir
 from .db import make_engine, make_session_factory, upgrade
@@ -32,10 +33,16 @@ def prepare_database(settings: Settings) -> list[str]:
         engine.dispose()
 
 
-def create_app(settings: Settings) -> FastAPI:
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] = utc_now) -> FastAPI:
     """A FastAPI app serving the sync API on the database `settings` point at.
 
-    The database must already be migrated (`prepare_database`)."""
+    The database must already be migrated (`prepare_database`). `clock` is the server's time
+    for decisions that depend on it (enrolment codes expire, wrong codes are counted per window);
+    tests hand in their own."""
     engine = make_engine(settings)
 
     @asynccontextmanager
@@ -48,6 +55,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = make_session_factory(engine)
     app.state.checklists = ChecklistCache()
+    app.state.clock = clock
     install_error_handlers(app)
 
     def body_limit(scope: Scope) -> int:
@@ -59,7 +67,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
 
     api = APIRouter(prefix=API_PREFIX)
-    for module in (me, checklists, sites, visits, reports):
+    for module in (me, checklists, sites, visits, reports, enrol):
         api.include_router(module.router)
     api.include_router(photos.router)
     app.include_router(health.router)

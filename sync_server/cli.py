@@ -1,18 +1,22 @@
-"""`audit-server`: serve, create-user, revoke-user. Each command calls the library functions a
-program would (`prepare_database`, `create_user`, `revoke_user`)."""
+"""`audit-server`: serve, create-user, revoke-user, enrol, demo. Each command calls the library
+functions a program would (`prepare_database`, `create_user`, `revoke_user`, `issue_code`)."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Mapping, Sequence
+
+from sqlalchemy.orm import Session
 
 from audit_app.domain import ChecklistError
 
 from .accounts import ROLES, AccountError, create_user, revoke_user
 from .app import create_app, prepare_database
 from .db import make_engine, make_session_factory, upgrade
+from .enrolment import enrolment_link, issue_code
 from .settings import Settings, settings_from_env
 
 
@@ -28,11 +32,36 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("name")
     create.add_argument("--role", required=True, choices=ROLES)
     create.add_argument("--region", default=None, help="managers: see only this region's sites")
-    revoke = commands.add_parser("revoke-user", help="revoke a user's token")
+    revoke = commands.add_parser("revoke-user", help="revoke a user's token and every device's")
     revoke.add_argument("name")
+    enrol = commands.add_parser("enrol", help="print a one-time code (and app link) enrolling a "
+                                              "device for a user")
+    enrol.add_argument("name")
+    _link_options(enrol)
     demo = commands.add_parser("demo", help="add demo sites, staff, users and visits; print logins")
     demo.add_argument("--visits", type=int, default=300, help="how many demo visits (default 300)")
+    _link_options(demo)
     return parser
+
+
+def _link_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--app-url", default=DEFAULT_APP_URL,
+                        help=f"the field app's address, for the link (default {DEFAULT_APP_URL})")
+    parser.add_argument("--server-url", default=DEFAULT_SERVER_URL,
+                        help=f"this server's address as the app reaches it (default {DEFAULT_SERVER_URL})")
+
+
+DEFAULT_APP_URL = "http://127.0.0.1:8550"
+DEFAULT_SERVER_URL = "http://127.0.0.1:8080"
+
+
+def _enrol(session: Session, name: str, app_url: str, server_url: str) -> None:
+    issued = issue_code(session, name, dt.datetime.now(dt.UTC))
+    scope = f", region {issued.region}" if issued.region else ""
+    print(f"Enrolment code 注册码 for {name} ({issued.role}{scope}): single use, valid until "
+          f"{issued.expires_at:%Y-%m-%d %H:%M} UTC 一次性,24 小时内有效")
+    print(f"code: {issued.code}")
+    print(f"link: {enrolment_link(app_url, server_url, issued.code)}")
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
@@ -50,11 +79,11 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
     return 0
 
 
-def _demo(settings: Settings, visits: int) -> int:
+def _demo(settings: Settings, visits: int, app_url: str, server_url: str) -> int:
     from .demo import DemoError, describe, load_demo  # only this command needs it
 
     try:
-        print(describe(load_demo(settings, visits=visits)))
+        print(describe(load_demo(settings, visits=visits), app_url=app_url, server_url=server_url))
     except DemoError as exc:
         print(f"audit-server: {exc}", file=sys.stderr)
         return 1
@@ -69,7 +98,7 @@ def run(argv: Sequence[str], environ: Mapping[str, str]) -> int:
         if args.command == "serve":
             return _serve(settings, args.host, args.port, args.workers)
         if args.command == "demo":
-            return _demo(settings, args.visits)
+            return _demo(settings, args.visits, args.app_url, args.server_url)
         engine = make_engine(settings)
         try:
             upgrade(engine)
@@ -80,9 +109,11 @@ def run(argv: Sequence[str], environ: Mapping[str, str]) -> int:
                           + (f" (region {args.region})" if args.region else "")
                           + "; the token below is shown only this once:")
                     print(token)
+                elif args.command == "enrol":
+                    _enrol(session, args.name, args.app_url, args.server_url)
                 else:
-                    revoke_user(session, args.name)
-                    print(f"revoked {args.name}")
+                    devices = revoke_user(session, args.name)
+                    print(f"revoked {args.name} and {devices} enrolled device(s)")
         finally:
             engine.dispose()
     except (AccountError, ChecklistError) as exc:

@@ -5,7 +5,8 @@ Visits are stored through the same code path as `PUT /visits/{id}` (`upload_prob
 `store_visit`), so every outcome and score comes from the domain. Visit ids are derived from
 the seed and the visit's number, so a second run stores nothing twice; the demo users get fresh
 tokens on every run (a token is shown once and stored only as a hash, so the old one is
-replaced and stops working)."""
+replaced and stops working) and a fresh one-time enrolment code each, printed as an app link.
+Devices enrolled by an earlier run keep their own device tokens."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import io
 import random
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PIL import Image
@@ -28,6 +29,7 @@ from .accounts import create_user, hash_token
 from .app import prepare_database
 from .catalog import ChecklistCache
 from .db import make_engine, make_session_factory
+from .enrolment import enrolment_link, issue_code
 from .photo_store import check_image, store_photo
 from .settings import Settings
 from .tables import ObservationRow, Site, Staff, User, VisitHead
@@ -82,6 +84,7 @@ class DemoLogin:
     region: str | None
     token: str
     replaced: bool  # the user existed; their previous token no longer works
+    enrolment_code: str = ""  # one-time, for `enrolment_link`
 
 
 @dataclass(frozen=True)
@@ -234,6 +237,8 @@ def load_demo(settings: Settings, *, visits: int = 300, seed: int = 2026,
         with sessions() as session:
             staff_of = _sites_and_staff(session, random.Random(seed), now)
             logins = [_user_token(session, name, role, region) for name, role, region in USERS]
+            logins = [replace(login, enrolment_code=issue_code(session, login.name, now).code)
+                      for login in logins]
         added, existing = _store_visits(sessions, settings, visits, seed, staff_of, now)
         with sessions() as session:
             observations = session.scalar(select(func.count()).select_from(ObservationRow)
@@ -245,8 +250,10 @@ def load_demo(settings: Settings, *, visits: int = 300, seed: int = 2026,
                       observations, logins)
 
 
-def describe(result: DemoResult) -> str:
-    """What `audit-server demo` prints: the counts and the logins with their tokens."""
+def describe(result: DemoResult, *, app_url: str | None = None, server_url: str | None = None) -> str:
+    """What `audit-server demo` prints: the counts, the logins with their tokens and, given the
+    app's and the server's addresses, one enrolment link per user:
+    `  <name>  <role>[ (region)]  <link>` (`make run` reads these lines)."""
     lines = [
         f"Demo data 演示数据 in {result.database_url}",
         f"  {result.sites} sites in {len(REGIONS)} regions ({', '.join(REGIONS.values())}), "
@@ -263,4 +270,11 @@ def describe(result: DemoResult) -> str:
     if any(login.replaced for login in result.logins):
         lines.append("  (these users existed: their previous tokens were revoked and replaced "
                      "旧令牌已作废)")
+    if app_url and server_url:
+        lines += ["", "Enrolment links 注册链接 (open one in a browser to sign in as that user; "
+                      "single use, 24 h 一次性,24 小时内有效):"]
+        for login in result.logins:
+            who = login.role + (f" ({login.region})" if login.region else "")
+            link = enrolment_link(app_url, server_url, login.enrolment_code)
+            lines.append(f"  {login.name:<18} {who:<16} {link}")
     return "\n".join(lines)

@@ -3,6 +3,7 @@ the role gates. Routes declare `user: AuditorUser` and never check roles by hand
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated
 
@@ -18,7 +19,7 @@ from .tables import User
 
 # Dependencies that only read app state are `async def`: FastAPI runs a plain `def` dependency
 # in the thread pool, and a thread hop per trivial lookup was measurable on every upload.
-_bearer = HTTPBearer(auto_error=False, description="A token made by `audit-server create-user`.")
+_bearer = HTTPBearer(auto_error=False, description="A token made by `audit-server create-user` or by enrolling a device.")
 
 
 async def _settings(request: Request) -> Settings:
@@ -33,6 +34,10 @@ async def _checklists(request: Request) -> ChecklistCache:
     return request.app.state.checklists  # type: ignore[no-any-return]
 
 
+async def _clock(request: Request) -> Callable[[], dt.datetime]:
+    return request.app.state.clock  # type: ignore[no-any-return]
+
+
 def _session(sessions: Annotated[sessionmaker[Session], Depends(_sessions)]) -> Iterator[Session]:
     with sessions() as session:
         yield session
@@ -42,6 +47,7 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 SessionsDep = Annotated[sessionmaker[Session], Depends(_sessions)]
 SessionDep = Annotated[Session, Depends(_session)]
 ChecklistsDep = Annotated[ChecklistCache, Depends(_checklists)]
+ClockDep = Annotated[Callable[[], dt.datetime], Depends(_clock)]
 
 
 def _current_user(sessions: SessionsDep,

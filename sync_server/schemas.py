@@ -110,3 +110,16 @@ class MissingQuery(Input):
 
 class MissingAnswer(BaseModel):
     missing: list[str]
+
+
+class EnrolRequest(Input):
+    code: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class EnrolAnswer(BaseModel):
+    """A new device token for the enrolled user (shown once, stored only as a hash)."""
+
+    token: str
+    name: str
+    role: Literal["auditor", "manager", "admin"]
+    region: str | None

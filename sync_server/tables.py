@@ -183,3 +183,57 @@ class Photo(Base):
     height: Mapped[int] = mapped_column(Integer)
     uploaded_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
     received_at: Mapped[dt.datetime] = mapped_column(UTC_TIME)
+
+
+class DeviceToken(Base):
+    """A token made by enrolling a device (`POST /enrol`). A user may have several; each works
+    until it or the user is revoked. The user's own token (`users.token_hash`) is separate."""
+
+    __tablename__ = "device_tokens"
+
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex of the token
+    created_at: Mapped[dt.datetime] = mapped_column(UTC_TIME)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTC_TIME)
+
+
+class EnrolmentCode(Base):
+    """A one-time enrolment code (`audit-server enrol`), stored only as a slow hash."""
+
+    __tablename__ = "enrolment_codes"
+
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)  # enrolment.hash_code
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTC_TIME)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTC_TIME)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTC_TIME)
+
+
+class EnrolmentAttempt(Base):
+    """An enrolment attempt not (yet) known to be right, per client address: the rate limit's
+    memory. Rows older than the limit's window are deleted as new attempts arrive."""
+
+    __tablename__ = "enrolment_attempts"
+
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
+    client: Mapped[str] = mapped_column(String(64))
+    attempted_at: Mapped[dt.datetime] = mapped_column(UTC_TIME)
+
+    __table_args__ = (Index(None, "client", "attempted_at"), Index(None, "attempted_at"))
+
+
+class VisitPhoto(Base):
+    """Which photos each stored revision cites (its `photos` list): who may read a photo."""
+
+    __tablename__ = "visit_photos"
+
+    visit_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+    __table_args__ = (
+        ForeignKeyConstraint(["visit_id", "revision"],
+                             ["visit_revisions.visit_id", "visit_revisions.revision"]),
+    )

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from audit_app.domain import Checklist, Outcome, Visit, VisitScore, canonical_json, content_hash, score_visit
 
 from .errors import REVISION_CONFLICT, STALE_REVISION, VISIT_ID_TAKEN, ApiError
-from .tables import ObservationRow, Photo, VisitHead, VisitRevision
+from .tables import ObservationRow, Photo, VisitHead, VisitPhoto, VisitRevision
 
 MAX_ATTEMPTS = 8
 
@@ -94,7 +94,7 @@ def revision_rows(visit: Visit, score: VisitScore, digest: str, auditor_id: str,
     return revision, observations
 
 
-def _insert_rows(session: Session, revision: dict[str, object],
+def _insert_rows(session: Session, visit: Visit, revision: dict[str, object],
                  observations: list[dict[str, object]]) -> None:
     # Core inserts on the tables: the ORM's unit of work adds nothing for rows never read back,
     # and this is the hot path of every upload.
@@ -102,6 +102,10 @@ def _insert_rows(session: Session, revision: dict[str, object],
     connection.execute(insert(VisitRevision.__table__), revision)
     if observations:
         connection.execute(insert(ObservationRow.__table__), observations)
+    cited = sorted({photo.sha256 for photo in visit.photos})
+    if cited:
+        connection.execute(insert(VisitPhoto.__table__), [
+            {"visit_id": visit.id, "revision": visit.revision, "sha256": sha} for sha in cited])
 
 
 def _write_new_visit(session: Session, visit: Visit, auditor_id: str, now: dt.datetime,
@@ -110,7 +114,7 @@ def _write_new_visit(session: Session, visit: Visit, auditor_id: str, now: dt.da
     session.connection().execute(insert(VisitHead.__table__), {
         "id": visit.id, "auditor_id": auditor_id, "latest_revision": visit.revision,
         "created_at": now})
-    _insert_rows(session, *rows)
+    _insert_rows(session, visit, *rows)
 
 
 def _write_revision(session: Session, visit: Visit,
@@ -126,7 +130,7 @@ def _write_revision(session: Session, visit: Visit,
                     .values(is_latest=False))
     session.execute(update(ObservationRow).where(ObservationRow.visit_id == visit.id)
                     .values(is_latest=False))
-    _insert_rows(session, *rows)
+    _insert_rows(session, visit, *rows)
 
 
 def store_visit(sessions: sessionmaker[Session], visit: Visit, checklist: Checklist,

@@ -28,7 +28,7 @@ from .errors import (
 from .hot_file import HotFile
 from .outbox import Outbox
 from .paths import ARCHIVE_FILE, CHECKLIST_FILE, HOT_FILE, data_dir
-from .records import OutboxEntry, PendingUpload, StoredVisit, VisitState
+from .records import OutboxEntry, PendingUpload, StoredVisit, VisitState, VisitSummary
 from .repository import VisitRepository
 
 
@@ -73,6 +73,6 @@ __all__ = [
     "ARCHIVE_FILE", "CHECKLIST_FILE", "HOT_FILE", "Archive", "AtomicJSONStorage", "ChecklistCache",
     "ChecklistNotFound", "FileOps", "FinaliseRefused", "HotFile", "InvalidAnswer", "LocalStore",
     "Outbox", "OutboxEntry", "PendingUpload", "StoreCorruptError", "StoreError", "StoreWriteError",
-    "StoredVisit", "VisitNotFound", "VisitRepository", "VisitState", "WrongState", "archive_synced",
+    "StoredVisit", "VisitNotFound", "VisitSummary", "VisitRepository", "VisitState", "WrongState", "archive_synced",
     "data_dir", "open_store",
 ]

@@ -48,6 +48,13 @@ class HotFile:
     def all_records(self) -> list[StoredVisit]:
         return [StoredVisit.from_doc(doc) for doc in self._visits.all()]
 
+    def all_docs(self) -> list[dict]:
+        """The raw stored documents (for summaries that need not build every `Visit`)."""
+        return [dict(doc) for doc in self._visits.all()]
+
+    def outbox_ids(self) -> set[str]:
+        return {doc["visit_id"] for doc in self._outbox.all()}
+
     def put_record(self, record: StoredVisit) -> None:
         self._visits.upsert(record.to_doc(),
                             (_Q.visit_id == record.visit_id) & (_Q.revision == record.revision))

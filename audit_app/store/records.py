@@ -62,6 +62,25 @@ class StoredVisit(BaseModel):
         return cls.model_validate({k: v for k, v in doc.items() if k not in ("visit_id", "revision")})
 
 
+class VisitSummary(BaseModel):
+    """What a visit list shows about one visit (its current record), read without building the
+    whole `Visit`: `VisitRepository.summaries` makes one per visit in one pass."""
+
+    model_config = ConfigDict(frozen=True)
+
+    visit_id: str
+    revision: int
+    state: VisitState
+    checklist_id: str
+    checklist_version: int
+    site_id: str
+    started_at: AwareDatetime
+    updated_at: AwareDatetime
+    answered: int            # observations given (a value, N/A or photos)
+    queued: bool             # a revision of this visit is waiting in the outbox
+    conflict_reason: str | None = None
+
+
 class OutboxEntry(BaseModel):
     """A finalised revision waiting for the server's acknowledgement."""
 

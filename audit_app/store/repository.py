@@ -30,7 +30,7 @@ from .checklist_cache import ChecklistCache
 from .errors import FinaliseRefused, InvalidAnswer, VisitNotFound, WrongState
 from .hot_file import HotFile
 from .outbox import Outbox
-from .records import StoredVisit, VisitState
+from .records import StoredVisit, VisitState, VisitSummary
 
 
 class VisitRepository:
@@ -196,6 +196,20 @@ class VisitRepository:
             found += [r for r in self._archive.records() if r.visit_id not in hot_ids]
         return sorted(found, key=lambda r: r.visit.started_at, reverse=True)
 
+    def summaries(self) -> list[VisitSummary]:
+        """One summary per visit in the hot file (its highest revision), newest start first.
+
+        One pass over the stored documents, without validating every visit: what a home
+        screen needs (counts by state, the pending badge, the list) in a single call."""
+        current: dict[str, dict] = {}
+        for doc in self._hot.all_docs():
+            kept = current.get(doc["visit_id"])
+            if kept is None or doc["revision"] > kept["revision"]:
+                current[doc["visit_id"]] = doc
+        queued = self._hot.outbox_ids()
+        summaries = [_summary(doc, doc["visit_id"] in queued) for doc in current.values()]
+        return sorted(summaries, key=lambda s: s.started_at, reverse=True)
+
     def referenced_photos(self) -> set[str]:
         """Every photo hash a stored visit (hot or archived) refers to: the rest may be deleted."""
         records = self._hot.all_records() + self._archive.records()
@@ -225,6 +239,17 @@ class VisitRepository:
         with self._hot.commit():
             self._hot.put_record(draft.model_copy(update={"visit": visit, "updated_at": now, **changes}))
         return visit
+
+
+def _summary(doc: dict, queued: bool) -> VisitSummary:
+    visit = doc["visit"]
+    answered = sum(1 for o in visit.get("observations", [])
+                   if o.get("na") or o.get("value") is not None or o.get("photos"))
+    return VisitSummary(
+        visit_id=doc["visit_id"], revision=doc["revision"], state=doc["state"],
+        checklist_id=visit["checklist_id"], checklist_version=visit["checklist_version"],
+        site_id=visit["site_id"], started_at=visit["started_at"], updated_at=doc["updated_at"],
+        answered=answered, queued=queued, conflict_reason=doc.get("conflict_reason"))
 
 
 def _observation(item_key: str, **fields: object) -> Observation:

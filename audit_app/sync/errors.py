@@ -67,7 +67,7 @@ class SyncCancelled(SyncError):
 
 
 def token_refused() -> TokenRefused:
-    return TokenRefused("the server refused the token: ask your administrator for a new one",
+    return TokenRefused("the server refused the token: ask your administrator for a new token",
                         "服务器拒绝了令牌:请向管理员申请新的令牌")
 
 

@@ -63,6 +63,10 @@ ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
         "manager_all": 200, "admin": 200, "revoked": 401, "nobody": 401}),
     "GET /visits": (lambda s, w, h: s.client.get("/api/v1/visits", headers=h), READ_ALL),
     "PUT /photos/{sha256}": (_put_photo, AUDITOR_WRITE),
+    # No token needed; a wrong code is the same 400 whoever asks (tests/server/test_enrolment.py).
+    "POST /enrol": (lambda s, w, h: s.client.post("/api/v1/enrol", headers=h,
+                                                  json={"code": "ZZZZ2222"}),
+                    dict.fromkeys(CALLERS, 400)),
     "POST /photos/missing": (lambda s, w, h: s.client.post("/api/v1/photos/missing", headers=h,
                                                            json={"hashes": ["b" * 64]}),
                              AUDITOR_READ),

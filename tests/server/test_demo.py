@@ -4,14 +4,16 @@ re-uses everything and replaces the demo tokens."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
 
 from sync_server.app import create_app
 from sync_server.cli import run
-from sync_server.demo import DAYS, SITES, load_demo
+from sync_server.demo import DAYS, SITES, USERS, load_demo
 from sync_server.settings import REPO_CHECKLIST_DIR, Settings
 
 from .conftest import fresh_database_url
@@ -69,6 +71,11 @@ def test_second_demo_run_adds_nothing_twice_and_replaces_tokens(settings: Settin
         assert sum(row["visits"] for row in rows) == 30
 
 
+# What `make run` parses: `  <name>  <role>[ (region)]  <link>`.
+LINK_LINE = re.compile(r"^\s+(?P<name>\S+)\s+(?P<role>admin|manager|auditor)\b(?P<scope>.*?)"
+                       r"\s+(?P<link>https?://\S+[?&]enrol=\S+)\s*$")
+
+
 def test_demo_command_prints_every_login(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     environ = {"AUDIT_DATA_DIR": str(tmp_path)}
     assert run(["demo", "--visits", "5"], environ) == 0
@@ -77,6 +84,25 @@ def test_demo_command_prints_every_login(tmp_path: Path, capsys: pytest.CaptureF
     for name in ("demo-admin", "demo-manager", "demo-manager-east", "demo-auditor"):
         line = next(line for line in printed.splitlines() if line.strip().startswith(name + " "))
         assert len(line.split()[-1]) >= 40  # the token itself
+
+
+def test_demo_command_prints_an_enrolment_link_per_user_that_enrols_as_that_user(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    environ = {"AUDIT_DATA_DIR": str(tmp_path)}
+    assert run(["demo", "--visits", "2", "--app-url", "http://127.0.0.1:8551",
+                "--server-url", "http://127.0.0.1:8081"], environ) == 0
+    lines = [match for line in capsys.readouterr().out.splitlines()
+             if (match := LINK_LINE.match(line))]
+    assert [(m["name"], m["role"], m["scope"].strip()) for m in lines] == [
+        (name, role, f"({region})" if region else "") for name, role, region in USERS]
+    with TestClient(create_app(Settings(data_dir=tmp_path))) as client:
+        for match in lines:
+            query = parse_qs(urlsplit(match["link"]).query)
+            assert match["link"].startswith("http://127.0.0.1:8551/?enrol=")
+            assert query["server"] == ["http://127.0.0.1:8081"]
+            answer = client.post("/api/v1/enrol", json={"code": query["enrol"][0]})
+            assert answer.status_code == 201, answer.text
+            assert (answer.json()["name"], answer.json()["role"]) == (match["name"], match["role"])
 
 
 def test_demo_without_checklists_is_a_clear_error(tmp_path: Path,

@@ -18,7 +18,7 @@ from .conftest import BACKENDS
 from .pg_cluster import Cluster
 
 TABLES = {"users", "checklists", "sites", "staff", "visits", "visit_revisions", "observations",
-          "photos"}
+          "photos", "device_tokens", "enrolment_codes", "enrolment_attempts", "visit_photos"}
 
 
 @pytest.fixture(params=BACKENDS)

@@ -1,0 +1,159 @@
+"""The Flet app: one `AppState` per page on the device of that browser (or phone).
+
+    python -m audit_app serve-app          # web app on 127.0.0.1:$APP_PORT, offline (no CDN)
+
+Data root: `FLET_APP_STORAGE_DATA` (a packaged phone), else `AUDIT_APP_DATA_DIR`, else
+`./var/app`. Each browser is one device: a device id kept in the browser
+(`ft.SharedPreferences`) names its folder `devices/<id>` under the root, so a reload or a
+restart of the app server finds the same drafts. An enrolment link
+(`/?enrol=CODE&server=URL`) enrols the device on its first load."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import flet as ft
+
+from audit_app.device import Device, open_device
+from audit_app.evidence import clean_unreferenced_photos
+from audit_app.state import AppState, DeviceAccess, DeviceRegistry
+from audit_app.views import Services, broken_view, build_view
+
+log = logging.getLogger(__name__)
+
+ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+CJK_FONT = "fonts/NotoSansSC-Subset.otf"
+DEVICE_ID_KEY = "field_audit.device_id"
+_DEVICE_ID = re.compile(r"^[0-9a-f]{32}$")
+DEFAULT_APP_PORT = 8550
+
+
+def data_root(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    chosen = env.get("FLET_APP_STORAGE_DATA") or env.get("AUDIT_APP_DATA_DIR") or "var/app"
+    return Path(chosen)
+
+
+def device_folder(root: Path, device_id: str) -> Path:
+    if not _DEVICE_ID.match(device_id):  # it comes from the browser: never let it name a path
+        raise ValueError("not a device id")
+    return root / "devices" / device_id
+
+
+def open_and_tidy(folder: Path) -> Device:
+    """Open a device and drop photo files no visit cites (crash leftovers): safe only here,
+    before any session of this device can be adding a photo."""
+    device = open_device(folder)
+    with device.lock:
+        clean_unreferenced_photos(device.store, device.photos)
+    return device
+
+
+def enrolment_query(route: str | None, url: str | None) -> tuple[str | None, str | None]:
+    """`enrol` and `server` from the first page load's address."""
+    for text in (route, url):
+        if text and "?" in text:
+            query = parse_qs(urlparse(text).query)
+            code = (query.get("enrol") or [None])[0]
+            server = (query.get("server") or [None])[0]
+            if code:
+                return code, server
+    return None, None
+
+
+@ft.component
+def Root(state: AppState, services: Services):
+    """Re-renders the current screen whenever the state says it changed."""
+    _tick, set_tick = ft.use_state(0)
+    ft.use_effect(lambda: state.subscribe(lambda: set_tick(lambda n: n + 1)), [])
+    try:
+        return [build_view(state, services)]
+    except Exception:  # an exception here would stop every later redraw of this page
+        log.exception("building the %s screen failed", state.route)
+        return [broken_view(state)]
+
+
+async def _device_id(page: ft.Page) -> str:
+    prefs = ft.SharedPreferences()
+    found = await prefs.get(DEVICE_ID_KEY)
+    if isinstance(found, str) and _DEVICE_ID.match(found):
+        return found
+    made = uuid.uuid4().hex
+    await prefs.set(DEVICE_ID_KEY, made)
+    return made
+
+
+def make_main(registry: DeviceRegistry, root: Path):
+    async def main(page: ft.Page) -> None:
+        page.title = "Field Audit 现场稽核"
+        if (ASSETS_DIR / CJK_FONT).is_file():
+            page.fonts = {"CJK": CJK_FONT}
+            page.theme = ft.Theme(font_family="CJK", color_scheme_seed=ft.Colors.BLUE)
+        else:
+            page.theme = ft.Theme(color_scheme_seed=ft.Colors.BLUE)
+        page.theme_mode = ft.ThemeMode.LIGHT
+        first_route, first_url = page.route, page.url
+        device = registry.acquire(device_folder(root, await _device_id(page)))
+        state = AppState(DeviceAccess(device))
+        await state.load()
+        picker = ft.FilePicker()
+
+        async def add_photo(item_key: str | None) -> None:
+            files = await picker.pick_files(allowed_extensions=["jpg", "jpeg", "png"], with_data=True,
+                                            allow_multiple=True)
+            for picked in files or []:
+                data = picked.bytes
+                if data is None and picked.path:
+                    data = Path(picked.path).read_bytes()
+                await state.add_photo(item_key, data or b"")
+
+        services = Services(add_photo=add_photo, picker=picker)
+
+        def navigate(route: str) -> None:
+            if page.route != route:
+                page.navigate(route)
+        state.set_navigator(navigate)
+
+        async def route_changed(e: ft.RouteChangeEvent) -> None:
+            route = urlparse(e.route).path or "/"
+            if route != state.route:
+                state.go(route)
+
+        def closed() -> None:
+            registry.release(device)
+        page.on_route_change = route_changed
+        page.on_close = closed
+
+        code, server = enrolment_query(first_route, first_url)
+        if code and not state.prefs.setup_done:
+            state.setup_form.code = code
+            state.setup_form.server = server or ""
+        page.render_views(Root, state, services)
+        if code and server and not state.prefs.setup_done:
+            await state.enrol_with_code()
+    return main
+
+
+def run(*, host: str | None = None, port: int | None = None) -> None:
+    """Serve the app for browsers (offline: the Flutter client and CanvasKit come from flet-web)."""
+    os.environ.setdefault("FLET_FORCE_WEB_SERVER", "true")
+    host = host or os.environ.get("APP_HOST") or os.environ.get("FLET_SERVER_IP") or "127.0.0.1"
+    port = port or int(os.environ.get("APP_PORT") or os.environ.get("FLET_SERVER_PORT") or DEFAULT_APP_PORT)
+    os.environ["FLET_SERVER_IP"] = host
+    registry = DeviceRegistry(open_and_tidy)
+    try:
+        ft.run(make_main(registry, data_root()), host=host, port=port, view=ft.AppView.WEB_BROWSER,
+               assets_dir=str(ASSETS_DIR), no_cdn=True)
+    finally:
+        registry.close_all()
+
+
+async def main(page: ft.Page) -> None:
+    """`flet build` / `flet run` entry (root main.py): a phone is one device."""
+    await make_main(DeviceRegistry(open_and_tidy), data_root())(page)

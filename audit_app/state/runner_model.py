@@ -1,0 +1,198 @@
+"""What the runner and review screens show, computed from a checklist and a visit (pure).
+
+No flet, no I/O: views render these rows as they are; tests read them directly."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from audit_app.domain import Checklist, Item, Kind, Observation, Outcome, Problem, Visit, outcome, score_visit
+from audit_app.domain import visit_problems
+from audit_app.i18n import is_chinese, t
+
+# Seconds per unit of a timed item's value (values are always stored in seconds).
+UNIT_SECONDS = {"s": 1.0, "min": 60.0, "h": 3600.0, "days": 86400.0, "working_days": 86400.0}
+# Timed items measured on the spot with the stopwatch; longer ones are typed in their unit.
+STOPWATCH_UNITS = frozenset({None, "s", "min"})
+
+
+def text_of(text, lang: str) -> str:
+    """A checklist `Text` ({en, zh}) in the user's language."""
+    return text.zh if is_chinese(lang) else text.en
+
+
+def uses_stopwatch(item: Item) -> bool:
+    return item.kind is Kind.TIMED and item.unit in STOPWATCH_UNITS
+
+
+def unit_label(item: Item, lang: str) -> str:
+    return t(lang, f"unit.{item.unit or 's'}")
+
+
+def in_unit(seconds: float, item: Item) -> float:
+    return seconds / UNIT_SECONDS.get(item.unit or "s", 1.0)
+
+
+def format_number(value: float) -> str:
+    """At most one decimal, no trailing zero: 2.4, 3, 0.5."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def format_elapsed(seconds: float) -> str:
+    """Live stopwatch text: "2.4 s" under a minute, "1:05.3" above."""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes)}:{rest:04.1f}"
+
+
+def timed_verdict(item: Item, seconds: float, *, peak: bool, lang: str) -> str:
+    """E.g. "2.4 s ≤ 3 s ✓" or "4.1 s > 3 s ✗", in the item's unit."""
+    threshold = item.threshold_for(peak)
+    unit = unit_label(item, lang)
+    passed = seconds <= threshold
+    sign, mark = ("≤", "✓") if passed else (">", "✗")
+    return (f"{format_number(in_unit(seconds, item))} {unit} {sign} "
+            f"{format_number(in_unit(threshold, item))} {unit} {mark}")
+
+
+def is_answered(item: Item, obs: Observation | None) -> bool:
+    if obs is None:
+        return False
+    if item.kind is Kind.PHOTO:
+        return bool(obs.photos) or obs.na
+    return obs.na or obs.value is not None
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    key: str
+    text: str
+    kind: Kind
+    critical: bool
+    required: bool
+    photo: str                      # none | optional | required
+    stopwatch: bool
+    value: object
+    na: bool
+    answered: bool
+    outcome: Outcome | None
+    verdict: str | None             # timed items: "2.4 s ≤ 3 s ✓"
+    note: str | None
+    photos: tuple[str, ...]
+    missing_photo: bool
+    unit: str | None
+    scale: int
+
+
+def item_row(item: Item, visit: Visit, lang: str) -> ItemRow:
+    obs = visit.observation_for(item.key)
+    answered = is_answered(item, obs)
+    result = outcome(item, obs, peak=visit.context.peak) if (item.scored and answered and obs) else None
+    verdict = None
+    if item.kind is Kind.TIMED and obs is not None and not obs.na and isinstance(obs.value, (int, float)):
+        verdict = timed_verdict(item, float(obs.value), peak=visit.context.peak, lang=lang)
+    photos = tuple(obs.photos) if obs else ()
+    return ItemRow(
+        key=item.key, text=text_of(item.text, lang), kind=item.kind, critical=item.critical,
+        required=item.is_required, photo=item.photo, stopwatch=uses_stopwatch(item),
+        value=obs.value if obs else None, na=bool(obs and obs.na), answered=answered,
+        outcome=result, verdict=verdict, note=obs.note if obs else None, photos=photos,
+        missing_photo=item.photo == "required" and not photos and not (obs and obs.na),
+        unit=item.unit, scale=item.rating_scale)
+
+
+def section_rows(checklist: Checklist, visit: Visit, section_index: int, lang: str) -> list[ItemRow]:
+    section = checklist.sections[section_index]
+    return [item_row(item, visit, lang) for item in section.items]
+
+
+@dataclass(frozen=True)
+class Progress:
+    answered: int
+    required: int
+
+    @property
+    def fraction(self) -> float:
+        return 1.0 if self.required == 0 else self.answered / self.required
+
+
+def progress(checklist: Checklist, visit: Visit) -> Progress:
+    """Required items answered so far, out of all required items."""
+    required = [item for item in checklist.items if item.is_required]
+    answered = sum(1 for item in required if is_answered(item, visit.observation_for(item.key)))
+    return Progress(answered=answered, required=len(required))
+
+
+def section_of(checklist: Checklist, item_key: str) -> int:
+    for index, section in enumerate(checklist.sections):
+        if any(item.key == item_key for item in section.items):
+            return index
+    raise KeyError(item_key)
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    item_key: str | None    # where tapping the line jumps (None: not about one item)
+    text: str               # the item's text in the user's language
+    message: str            # what is wrong, in the user's language
+
+
+@dataclass(frozen=True)
+class ReviewModel:
+    score: float | None
+    visit_score: float | None
+    knocked_out: bool
+    knockouts: tuple[ReviewLine, ...]
+    failed: tuple[ReviewLine, ...]
+    missing: tuple[ReviewLine, ...]
+
+    @property
+    def can_finalise(self) -> bool:
+        return not self.missing
+
+
+_OBSERVATION_PATH = re.compile(r"^observations\[(\d+)\]")
+
+
+def problem_item_key(problem: Problem, visit: Visit) -> str | None:
+    """The item a domain problem is about (its path names an observation, or its message
+    starts with the item key, as for a required item never answered)."""
+    match = _OBSERVATION_PATH.match(problem.path)
+    if match and int(match[1]) < len(visit.observations):
+        return visit.observations[int(match[1])].item_key
+    head = problem.message.split(":", 1)[0]
+    return head if re.fullmatch(r"[a-z0-9_]+", head) else None
+
+
+def _strip_key(message: str, key: str | None) -> str:
+    prefixes = (f"{key}: ", f"{key}:") if key else ()
+    for prefix in prefixes:
+        if message.startswith(prefix):
+            return message[len(prefix):]
+    return message
+
+
+def review_model(checklist: Checklist, visit: Visit, lang: str) -> ReviewModel:
+    """Score, knock-outs, failed items and every problem still stopping the finalise."""
+    items = checklist.item_map
+    answered = visit.model_copy(update={"observations": [
+        o for o in visit.observations if is_answered(items[o.item_key], o)]})
+    scored = score_visit(answered, checklist)
+    knockouts, failed = [], []
+    for row in scored.observations:
+        if row.outcome is Outcome.FAIL:
+            line = ReviewLine(row.item_key, text_of(items[row.item_key].text, lang),
+                              t(lang, "review.knocked_out" if row.critical else "review.failed"))
+            (knockouts if row.critical else failed).append(line)
+    missing = []
+    for problem in visit_problems(visit, checklist, require_finished=False):
+        key = problem_item_key(problem, visit)
+        text = text_of(items[key].text, lang) if key in items else ""
+        message = problem.message_zh if is_chinese(lang) else problem.message
+        missing.append(ReviewLine(key if key in items else None, text, _strip_key(message, key)))
+    return ReviewModel(score=scored.score, visit_score=scored.visit_score,
+                       knocked_out=scored.knocked_out, knockouts=tuple(knockouts),
+                       failed=tuple(failed), missing=tuple(missing))

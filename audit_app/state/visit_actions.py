@@ -1,0 +1,94 @@
+"""Actions on the open visit, as `AppState` methods: each one saved at once, its failure
+shown as `AppState.error` (mixed into `AppState`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .errors import refuse
+from .routes import Route
+from .visit_session import VisitSession
+
+if TYPE_CHECKING:
+    from .app_state import AppState
+
+
+class VisitActions:
+    def _open(self: AppState) -> VisitSession:
+        if self.visit is None:
+            raise refuse("no_visit", "error.no_visit")
+        return self.visit
+
+    async def answer_check(self, key: str, passed: bool) -> bool:
+        return await self.act(lambda: self._open().answer_check(key, passed))
+
+    async def mark_na(self, key: str) -> bool:
+        return await self.act(lambda: self._open().mark_na(key))
+
+    async def step_count(self, key: str, delta: int) -> bool:
+        return await self.act(lambda: self._open().step_count(key, delta))
+
+    async def type_count(self, key: str, typed: str) -> bool:
+        return await self.act(lambda: self._open().type_count(key, typed))
+
+    async def answer_rating(self, key: str, value: int) -> bool:
+        return await self.act(lambda: self._open().answer_rating(key, value))
+
+    async def answer_text(self, key: str, text: str) -> bool:
+        return await self.act(lambda: self._open().answer_text(key, text))
+
+    async def answer_duration(self, key: str, typed: str) -> bool:
+        return await self.act(lambda: self._open().answer_duration(key, typed))
+
+    async def set_note(self, key: str, note: str) -> bool:
+        return await self.act(lambda: self._open().set_note(key, note))
+
+    async def stopwatch_tap(self, key: str) -> bool:
+        return await self.act(lambda: self._open().stopwatch_tap(key))
+
+    async def stopwatch_undo(self, key: str) -> bool:
+        return await self.act(lambda: self._open().stopwatch_undo(key))
+
+    async def add_photo(self, key: str | None, data: bytes) -> bool:
+        # `on_started` redraws once the photo counts as in work, so its tile shows a spinner.
+        return await self.act(lambda: self._open().add_photo(key, data, on_started=self.changed))
+
+    async def delete_photo(self, sha256: str) -> bool:
+        return await self.act(lambda: self._open().delete_photo(sha256))
+
+    def go_section(self, index: int) -> None:
+        if self.visit is not None:
+            self.visit.go_section(index)
+        self.changed()
+
+    def jump_to(self, item_key: str) -> None:
+        if self.visit is not None:
+            self.visit.jump_to(item_key)
+            self.go(Route.RUNNER)
+
+    def review(self) -> None:
+        self.go(Route.REVIEW)
+
+    async def finalise(self) -> bool:
+        async def action() -> None:
+            await self._open().finalise()
+            await self.refresh_home()
+        ok = await self.act(action)
+        if ok:  # back to Home, where the visit now waits to sync
+            self.visit = None
+            self.go(Route.HOME)
+            self.flash = "review.finalised"
+            self.changed()
+        return ok
+
+    async def edit_visit(self) -> bool:
+        async def action() -> None:
+            await self._open().edit()
+            await self.refresh_home()
+            self.go(Route.RUNNER)
+        return await self.act(action)
+
+    def close_visit(self) -> None:
+        self.visit = None
+        self.go(Route.HOME)
+

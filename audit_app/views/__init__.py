@@ -1,0 +1,6 @@
+"""Screens: one per file, each a function of the `AppState` (plus page services) returning an
+`ft.View`. No business logic here: every decision and every save is in `audit_app.state`."""
+
+from .routes import SCREENS, ScreenEntry, Services, broken_view, build_view, register_screen
+
+__all__ = ["SCREENS", "ScreenEntry", "Services", "broken_view", "build_view", "register_screen"]

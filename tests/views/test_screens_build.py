@@ -1,0 +1,104 @@
+"""Every screen builds from state alone, in both languages, and carries the accessible names
+the browser tests rely on (PLAN.md): no browser needed."""
+
+from __future__ import annotations
+
+import flet as ft
+import pytest
+
+from audit_app.state import Route
+from flet.components.component import Renderer
+
+from audit_app.views import Services, build_view
+from tests.state.conftest import jpeg_bytes, run, start_retail_visit
+
+pytest_plugins = ["tests.state.conftest"]
+
+
+def names(control) -> list[str]:
+    """Texts, button contents, labels and tooltips anywhere under `control`."""
+    found: list[str] = []
+
+    def visit(node) -> None:
+        if node is None:
+            return
+        if isinstance(node, (list, tuple)):
+            for child in node:
+                visit(child)
+            return
+        if not isinstance(node, ft.BaseControl):
+            return
+        for attr in ("content", "label", "tooltip", "value", "text"):
+            value = getattr(node, attr, None)
+            if isinstance(value, str):
+                found.append(value)
+        for attr in ("content", "controls", "appbar", "bottom_appbar", "actions", "title", "leading",
+                     "subtitle", "trailing"):
+            child = getattr(node, attr, None)
+            if child is not None and not isinstance(child, str):
+                visit(child)
+    visit(control)
+    return found
+
+
+def build(state) -> ft.View:
+    """Build the current screen as the page would (inside a component renderer)."""
+    return Renderer().render(build_view, state, services())
+
+
+def services() -> Services:
+    async def add_photo(_key):
+        return None
+    return Services(add_photo=add_photo)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_every_screen_builds_in_both_languages(state, lang):
+    run(state.set_language(lang))
+    screens = {}
+    state.go(Route.HOME)
+    screens["home"] = build(state)
+    state.open_new_visit()
+    screens["new"] = build(state)
+    start_retail_visit(state)
+    run(state.stopwatch_tap("greet_within_3s"))
+    run(state.add_photo("not_ignored_on_entry", jpeg_bytes()))
+    for index in range(len(state.visit.checklist.sections)):
+        state.go_section(index)
+        screens[f"runner{index}"] = build(state)
+    state.review()
+    screens["review"] = build(state)
+    state.go(Route.SYNC)
+    screens["sync"] = build(state)
+    state.go(Route.SETTINGS)
+    screens["settings"] = build(state)
+    for name, view in screens.items():
+        assert isinstance(view, ft.View), name
+        assert view.route, name
+
+
+def test_english_screens_carry_the_agreed_accessible_names(state):
+    state.go(Route.HOME)
+    home = names(build(state))
+    assert {"New visit", "Sync now", "Settings"} <= set(home)
+    start_retail_visit(state)
+    runner = names(build(state))
+    assert {"Pass", "Fail", "N/A", "Start", "Undo", "Review"} <= set(runner)
+    run(state.stopwatch_tap("greet_within_3s"))
+    assert "Mark" in names(build(state))
+    state.review()
+    assert "Finalise" in names(build(state))
+
+
+def test_first_run_fields_are_named_server_address_and_token(device, clock):
+    from audit_app.state import AppState, DeviceAccess
+    app = AppState(DeviceAccess(device), now=clock)
+    run(app.load())
+    found = names(build(app))
+    assert {"Server address", "Token", "Offline only"} <= set(found)
+
+
+def test_home_shows_each_visit_state_as_text(state):
+    start_retail_visit(state)
+    run(state.go_home())
+    assert "Draft" in names(build(state))
