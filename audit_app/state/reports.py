@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from audit_app.domain import Checklist, GroupBy
 from audit_app.reports.cache import ReportCache
 from audit_app.reports.charts import Overview, overview
-from audit_app.reports.client import NotFound, ReportsClient, ReportsError
+from audit_app.reports.client import ReportsClient, ReportsError
 from audit_app.reports.filters import (
     FilterError, Period, ReportFilter, may_choose_region, query_params, trend_interval,
 )
@@ -63,6 +63,7 @@ class ReportsSession:
         self.app = app
         self.filter = ReportFilter(period=Period.THIS_MONTH)
         self.draft = self.filter               # the filter screen edits this copy
+        self.draft_dates: dict[str, str] = {}  # custom dates as typed (YYYY-MM-DD)
         self.overall_by: Overall = "site"
         self.breakdown_by: Breakdown = "item"
         self.trend_by: Overall = "site"
@@ -83,7 +84,6 @@ class ReportsSession:
         self._trend: TrendAnswer | None = None
         self._visits: list[VisitSummary] = []
         self._visit: tuple[VisitDetail, Checklist | None] | None = None
-        self._source: ReportSource | None = None
         self._labellers: dict[str, Labeller] = {}
 
     # -- who may see what --------------------------------------------------------------------------
@@ -157,22 +157,21 @@ class ReportsSession:
 
     # -- plumbing ----------------------------------------------------------------------------------
 
-    async def _source_for(self) -> ReportSource:
-        if self._source is None:
-            from audit_app.sync import load_credentials
+    async def _open_source(self) -> ReportSource:
+        """A source on the current credentials (read each time: a new token or sign-out counts
+        at once). Its client is closed by the caller when the action's requests are done."""
+        from audit_app.sync import load_credentials
 
-            app = self.app
-            creds = await app.access.locked(load_credentials, app.device.folder)
-            if creds is None:
-                raise refuse("not_connected", "error.not_connected")
-            self._source = ReportSource(
-                ReportsClient(creds.server_url, creds.token, transport=self.transport),
-                ReportCache(app.device.folder), app.now)
-        return self._source
+        app = self.app
+        creds = await app.access.locked(load_credentials, app.device.folder)
+        if creds is None:
+            raise refuse("not_connected", "error.not_connected")
+        return ReportSource(ReportsClient(creds.server_url, creds.token, transport=self.transport),
+                            ReportCache(app.device.folder), app.now)
 
     async def _fetch(self, call: Callable[[ReportSource], object]):  # type: ignore[no-untyped-def]
         """Run one blocking source call in a worker thread; record its "as of" time."""
-        source = await self._source_for()
+        source = await self._open_source()
         self.loading = True
         self.app.changed()
         try:
@@ -181,6 +180,7 @@ class ReportsSession:
             raise _refusal(exc) from exc
         finally:
             self.loading = False
+            source.client.close()
         self.as_of, self.offline = fetched.as_of, fetched.offline  # type: ignore[attr-defined]
         return fetched.answer  # type: ignore[attr-defined]
 
@@ -248,14 +248,38 @@ class ReportsSession:
 
     def edit_filters(self) -> None:
         self.draft = self.filter
+        self.draft_dates = {name: day.isoformat() for name, day in
+                            (("custom_from", self.filter.custom_from), ("custom_to", self.filter.custom_to))
+                            if day is not None}
         self.app.go(ReportsRoute.FILTERS)
 
     def change_draft(self, **changes: object) -> None:
         self.draft = self.draft.with_changes(**changes)
         self.app.changed()
 
+    def set_period(self, period: str) -> None:
+        self.change_draft(period=Period(period))
+
+    def set_choice(self, name: str, value: str | None) -> None:
+        """Region, checklist or site from a dropdown; "" means all."""
+        if name not in ("region", "checklist_id", "site_id"):
+            raise ValueError(f"not a filter: {name}")
+        self.change_draft(**{name: value or None})
+
+    def set_custom_date(self, name: str, value: str) -> None:
+        """A typed custom date, kept as typed until Apply checks it."""
+        self.draft_dates[name] = value.strip()
+
     async def apply_filters(self) -> bool:
         async def action() -> None:
+            dates: dict[str, dt.date | None] = {}
+            for name in ("custom_from", "custom_to"):
+                typed = self.draft_dates.get(name, "")
+                try:
+                    dates[name] = dt.date.fromisoformat(typed) if typed else None
+                except ValueError:
+                    raise refuse("reports_filter", "reports.error.date_format", date=typed) from None
+            self.draft = self.draft.with_changes(**dates)
             try:
                 query_params(self.draft, self.app.now().date(), region_allowed=self.region_allowed)
             except FilterError as exc:
@@ -309,14 +333,16 @@ class ReportsSession:
         try:
             return await self.app.access.locked(store.checklists.get_checklist, checklist_id, version)
         except Exception:  # not on the phone: ask the server (old versions stay readable there)
-            source = await self._source_for()
+            source = await self._open_source()
             try:
                 return await asyncio.to_thread(source.client.checklist, checklist_id, version)
             except ReportsError:
                 return None
+            finally:
+                source.client.close()
 
     async def _load_photos(self, detail: VisitDetail) -> None:
-        source = await self._source_for()
+        source = await self._open_source()
         missing = set(detail.missing_photos)
         wanted = [p.sha256 for p in detail.visit.photos if p.sha256 not in missing]
         self.missing_photos = tuple(sorted(missing))
@@ -324,10 +350,14 @@ class ReportsSession:
         def thumb(sha: str) -> tuple[str, bytes | None]:
             try:
                 return sha, source.photo(sha, "thumb")
-            except NotFound:
+            except ReportsError:  # 404 (not uploaded, or not theirs) or offline: shown as missing
                 return sha, None
 
-        for sha, data in await asyncio.gather(*(asyncio.to_thread(thumb, s) for s in wanted)):
+        try:
+            fetched = await asyncio.gather(*(asyncio.to_thread(thumb, s) for s in wanted))
+        finally:
+            source.client.close()
+        for sha, data in fetched:
             if data is not None:
                 self.photos[sha] = data
             else:
@@ -336,12 +366,14 @@ class ReportsSession:
     async def export_csv(self, save: Callable[[str, bytes], Awaitable[object]]) -> bool:
         """The server's CSV of the overview on screen, handed to the platform's save dialog."""
         async def action() -> None:
-            source = await self._source_for()
+            source = await self._open_source()
             group_by, params = self.overall_by, self.params()
             try:
                 data = await asyncio.to_thread(source.csv, group_by, params)
             except ReportsError as exc:
                 raise _refusal(exc) from exc
+            finally:
+                source.client.close()
             await save(f"compliance-{group_by}-{params['from']}-{params['to']}.csv", data)
             self.app.flash = "reports.exported"
         return await self._act(action)

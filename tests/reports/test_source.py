@@ -18,7 +18,7 @@ from audit_app.reports.labels import Labeller
 from audit_app.reports.source import ReportSource
 from audit_app.reports.visits import visit_rows, visit_view
 
-from .conftest import RunningServer, start_server
+from .demo_server import RunningServer, start_server
 
 PARAMS = {"from": "2026-09-01", "to": "2026-11-23"}
 

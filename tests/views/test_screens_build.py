@@ -10,9 +10,9 @@ from audit_app.state import Route
 from flet.components.component import Renderer
 
 from audit_app.views import Services, build_view
-from tests.state.conftest import jpeg_bytes, run, start_retail_visit
-
-pytest_plugins = ["tests.state.conftest"]
+# The state fixtures, imported (a module-level pytest_plugins clashes with tests/state/conftest.py
+# when both folders run in one session).
+from tests.state.conftest import clock, device, jpeg_bytes, run, start_retail_visit, state  # noqa: F401
 
 
 def names(control) -> list[str]:
