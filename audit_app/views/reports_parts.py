@@ -18,9 +18,9 @@ TONE_COLOUR = {Tone.MEETS: ft.Colors.GREEN_600, Tone.BELOW: ft.Colors.ORANGE_800
                Tone.NO_DATA: ft.Colors.GREY_400}
 LINE_COLOUR = ft.Colors.RED_400
 SMALL_MARK = "△"
-BAR_ROW = 34          # px per bar
-NAME_WIDTH = 132      # the bar's name, left of the chart
-VALUE_WIDTH = 104     # "87.5% · n 240 △", right of the chart
+BAR_ROW = 48          # px per bar: two lines of name and one of figures; a touch target
+LABEL_WIDTH = 150     # the bar's name, rate and n, left of the chart
+NAME_COLUMN = 150     # the table's first column: two lines, then an ellipsis
 
 
 PERIOD_KEYS = {Period.THIS_WEEK: "reports.period.this_week", Period.THIS_MONTH: "reports.period.this_month",
@@ -82,14 +82,15 @@ def status_banner(reports: ReportsSession) -> ft.Control | None:
     return None
 
 
-def _side_label(value: str, width: int, align: ft.TextAlign, bold: bool = False) -> ft.Control:
+def _bar_label(name: str, figures: str, *, below: bool, colour: str) -> ft.Control:
     # The chart is turned a quarter clockwise to make its bars horizontal; each label is turned
-    # back so it reads normally.
-    return ft.RotatedBox(quarter_turns=3, content=ft.Container(
-        ft.Text(value, size=12, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS, text_align=align,
-                weight=ft.FontWeight.W_600 if bold else None),
-        width=width, alignment=ft.Alignment.CENTER_RIGHT if align == ft.TextAlign.RIGHT
-        else ft.Alignment.CENTER_LEFT))
+    # back so it reads normally: the name (two lines at most), then rate and n.
+    return ft.RotatedBox(quarter_turns=3, content=ft.Container(ft.Column([
+        ft.Text(name, size=12, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS, text_align=ft.TextAlign.RIGHT),
+        ft.Text(figures, size=11, text_align=ft.TextAlign.RIGHT, color=colour if below else None,
+                weight=ft.FontWeight.W_600 if below else None),
+    ], spacing=0, tight=True, horizontal_alignment=ft.CrossAxisAlignment.END),
+        width=LABEL_WIDTH, alignment=ft.Alignment.CENTER_RIGHT, padding=ft.Padding.only(right=6)))
 
 
 def bar_chart(reports: ReportsSession, model: BarChartModel, *, key: str,
@@ -99,19 +100,18 @@ def bar_chart(reports: ReportsSession, model: BarChartModel, *, key: str,
     lang = reports.app.lang
     if not model.bars:
         return ft.Text(text(lang, "reports.no_rows"), key=f"{key}-empty")
-    groups, names, values = [], [], []
+    groups, labels = [], []
     for index, bar in enumerate(model.bars):
         colour = TONE_COLOUR[bar.tone]
         groups.append(fc.BarChartGroup(x=index, rods=[fc.BarChartRod(
-            from_y=0, to_y=bar.rate_pct or 0, width=18, border_radius=3,
+            from_y=0, to_y=bar.rate_pct or 0, width=20, border_radius=3,
             color=ft.Colors.with_opacity(0.35, colour) if bar.small_sample else colour,
             border_side=ft.BorderSide(2, colour) if bar.small_sample else None,
             tooltip=f"{bar.label}: {bar.value_text} · n {bar.observations}")]))
-        names.append(fc.ChartAxisLabel(value=index, label=_side_label(bar.label, NAME_WIDTH, ft.TextAlign.RIGHT)))
         mark = f" {SMALL_MARK}" if bar.small_sample else ""
-        values.append(fc.ChartAxisLabel(value=index, label=_side_label(
-            f"{bar.value_text} · n {bar.observations}{mark}", VALUE_WIDTH, ft.TextAlign.LEFT,
-            bold=bar.tone is Tone.BELOW)))
+        labels.append(fc.ChartAxisLabel(value=index, label=_bar_label(
+            bar.label, f"{bar.value_text} · n {bar.observations}{mark}",
+            below=bar.tone is Tone.BELOW, colour=colour)))
 
     async def tapped(e: fc.BarChartEvent) -> None:
         if on_bar is not None and e.group_index is not None and e.type == fc.ChartEventType.TAP_UP:
@@ -122,9 +122,9 @@ def bar_chart(reports: ReportsSession, model: BarChartModel, *, key: str,
         on_event=tapped if on_bar is not None else None, animation=ft.Animation(0),
         horizontal_grid_lines=fc.ChartGridLines(interval=model.line.pct, color=LINE_COLOUR, width=2,
                                                 dash_pattern=[6, 4]),
-        bottom_axis=fc.ChartAxis(label_size=NAME_WIDTH, labels=names),
-        top_axis=fc.ChartAxis(label_size=VALUE_WIDTH, labels=values),
+        bottom_axis=fc.ChartAxis(label_size=LABEL_WIDTH, labels=labels),
         left_axis=fc.ChartAxis(show_labels=False), right_axis=fc.ChartAxis(show_labels=False),
+        top_axis=fc.ChartAxis(show_labels=False),
         border=ft.Border.all(1, ft.Colors.GREY_300), group_alignment=ft.MainAxisAlignment.SPACE_AROUND)
     legend = ft.Row([
         ft.Container(width=24, height=2, bgcolor=LINE_COLOUR),
@@ -134,7 +134,7 @@ def bar_chart(reports: ReportsSession, model: BarChartModel, *, key: str,
         ft.Text(f"{SMALL_MARK} {text(lang, 'reports.legend.small_sample')}", size=12),
     ], wrap=True, spacing=6)
     return ft.Column([
-        ft.RotatedBox(quarter_turns=1, content=ft.Container(chart, width=BAR_ROW * len(groups) + 16)),
+        ft.RotatedBox(quarter_turns=1, content=ft.Container(chart, width=BAR_ROW * len(groups) + 8)),
         legend], horizontal_alignment=ft.CrossAxisAlignment.STRETCH, spacing=6)
 
 
@@ -172,9 +172,10 @@ def table(reports: ReportsSession, rows: tuple[TableRow, ...], *, key: str, on_r
                for h in headers]
     data_rows = []
     for row in rows:
-        name: ft.Control = (ft.TextButton(row.label, on_click=on(on_row, row.key),
+        label = ft.Text(row.label, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS, width=NAME_COLUMN)
+        name: ft.Control = (ft.TextButton(content=label, on_click=on(on_row, row.key),
                                           tooltip=text(lang, "reports.open_row", name=row.label))
-                            if on_row is not None else ft.Text(row.label))
+                            if on_row is not None else label)
         cells = [name, ft.Text(row.rate_text, color=TONE_COLOUR[row.tone], weight=ft.FontWeight.W_600),
                  ft.Text(row.interval_text), ft.Text(f"{row.applicable_text} / {row.passed_text}"),
                  ft.Text(str(row.observations)), ft.Text(str(row.visits)),
