@@ -63,7 +63,10 @@ def main() -> int:
     except ServerFailed as exc:
         print(f"run: {exc}", file=sys.stderr)
         return 1
-    print(demo_output.rstrip(), flush=True)
+    # The demo's own link list is printed once, below the addresses, when both servers answer.
+    print("\n".join(line for line in demo_output.splitlines()
+                    if not _USER_LINE.match(line) and not line.startswith("Enrolment links")).rstrip(),
+          flush=True)
 
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -75,13 +78,18 @@ def main() -> int:
             server.start()
         for server in servers:
             server.wait_ready()
+        users = demo_users(demo_output)
+        name_width = max((len(u.name) for u in users), default=0)
+        role_width = max((len(f"{u.role} {u.scope}".strip()) for u in users), default=0)
         print("")
         print(f"App: {app_url}")
         print(f"Server: {server_url}")
-        for user in demo_users(demo_output):
-            scope = f" {user.scope}" if user.scope else ""
-            print(f"  {user.name}  {user.role}{scope}  {user.link}")
-        print(f"(logs in {log_dir}; Ctrl-C stops both servers 按 Ctrl-C 停止)", flush=True)
+        for user in users:
+            role = f"{user.role} {user.scope}".strip()
+            print(f"  {user.name:<{name_width}}  {role:<{role_width}}  {user.link}")
+        print("Open a user's link in a browser to sign in as them (single use, 24 h) "
+              "打开链接即以该用户登录(一次性,24 小时内有效)")
+        print(f"Logs 日志: {log_dir}.  Ctrl-C stops both servers 按 Ctrl-C 停止", flush=True)
         while not stop.is_set():
             if not all(server.running() for server in servers):
                 failed = next(s for s in servers if not s.running())

@@ -86,6 +86,7 @@ class ServerProcess:
     url: str
     ready_path: str
     log_path: Path
+    cwd: Path = ROOT
     process: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = field(default=None, repr=False)
 
@@ -93,7 +94,7 @@ class ServerProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            list(self.command), env=dict(self.env), cwd=ROOT, stdin=subprocess.DEVNULL,
+            list(self.command), env=dict(self.env), cwd=self.cwd, stdin=subprocess.DEVNULL,
             stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
             preexec_fn=_die_with_parent)
         return self

@@ -78,6 +78,7 @@ class AppState(VisitActions, ConnectionActions):
     def __init__(self, access: DeviceAccess, *, now: Callable[[], datetime] = local_now):
         self.access = access
         self.now = now
+        self.monotonic = None                   # the stopwatch's clock (tests pass a fake one)
         self.prefs = Prefs()
         self.route = Route.FIRST_RUN
         self.error: UiError | None = None
@@ -251,7 +252,8 @@ class AppState(VisitActions, ConnectionActions):
 
     def _session(self, checklist: Checklist, visit, state: VisitState) -> VisitSession:
         return VisitSession(access=self.access, checklist=checklist, visit=visit, state=state,
-                            now=self.now, photo_limits=PhotoLimits(long_edge=self.prefs.photo_long_edge))
+                            now=self.now, photo_limits=PhotoLimits(long_edge=self.prefs.photo_long_edge),
+                            monotonic=self.monotonic)
 
     async def open_visit(self, visit_id: str) -> bool:
         """From Home: a draft opens in the runner, anything else in Review."""
@@ -266,13 +268,13 @@ class AppState(VisitActions, ConnectionActions):
             self.go(Route.RUNNER if record.state is VisitState.DRAFT else Route.REVIEW)
         return await self.act(action)
 
-    async def open_sync(self) -> None:
+    async def open_sync(self) -> bool:
         """Home's Sync now: show the sync screen and start at once."""
         self.go(Route.SYNC)
-        await self.sync.start()
+        return await self.sync.start()
 
-    async def start_sync(self) -> None:
-        await self.sync.start()
+    async def start_sync(self) -> bool:
+        return await self.sync.start()
 
     def cancel_sync(self) -> None:
         self.sync.cancel()

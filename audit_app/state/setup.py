@@ -57,7 +57,8 @@ class ConnectionActions:
             self.busy = True
             self.changed()
             try:
-                creds, _me = await self.access.unlocked(enrol_device, server, code)
+                creds, _me = await self.access.unlocked(enrol_device, server, code,
+                                                         transport=self.sync.transport)
                 await self.access.locked(save_credentials, self.device.folder, creds)
             finally:
                 self.busy = False

@@ -1,0 +1,112 @@
+"""One browser session of the field app for the benchmarks (async Playwright, Debian Chromium):
+set the device up offline, open a retail visit, tap Pass and wait until the store file has it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.async_api import Browser, BrowserContext, Page
+
+from audit_app.store.paths import HOT_FILE
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 412, "height": 915}
+CHECKLIST_TITLE = "Retail store mystery shop"
+SITE_CODE = "site-001"
+# The runner's first check item on the retail checklist's first section (its first Pass button).
+TAPPED_ITEM = "not_ignored_on_entry"
+POLL_S = 0.001
+
+
+async def enable_semantics(page: Page) -> None:
+    """Flutter builds its accessibility tree only after this placeholder is clicked."""
+    placeholder = page.locator("flt-semantics-placeholder")
+    await placeholder.wait_for(state="attached")
+    await placeholder.dispatch_event("click")
+    await page.locator("flt-semantics").first.wait_for(state="attached")
+
+
+def stored_answer(store_file: Path, item_key: str) -> object:
+    """The value the store file holds for item_key in the open draft (None if absent)."""
+    try:
+        tables = json.loads(store_file.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+    for doc in tables.get("visits", {}).values():
+        if doc.get("state") != "draft":
+            continue
+        for observation in doc["visit"]["observations"]:
+            if observation["item_key"] == item_key:
+                return observation["value"]
+    return None
+
+
+@dataclass
+class AppSession:
+    """A phone-sized tab whose device (store folder) is known."""
+
+    context: BrowserContext
+    page: Page
+    device_dir: Path
+
+    @property
+    def store_file(self) -> Path:
+        return self.device_dir / HOT_FILE
+
+    async def button_centre(self, name: str, index: int = 0) -> tuple[float, float]:
+        box = await self.page.get_by_role("button", name=name, exact=True).nth(index).bounding_box()
+        assert box is not None, f"{name} button has no box"
+        return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+    async def wait_stored(self, value: object, timeout_s: float = 30.0) -> float:
+        """Poll the store file until it holds `value` for the tapped item; when it did."""
+        deadline = time.perf_counter() + timeout_s
+        while stored_answer(self.store_file, TAPPED_ITEM) != value:
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"{TAPPED_ITEM}={value!r} never reached {self.store_file}")
+            await asyncio.sleep(POLL_S)
+        return time.perf_counter()
+
+    async def tap_to_saved(self, pass_xy: tuple[float, float], fail_xy: tuple[float, float]) -> float:
+        """Seconds from a mouse click on Pass to the answer durable in the store file.
+        An unmeasured Fail first, so every measured Pass really changes the stored answer."""
+        await self.page.mouse.click(*fail_xy)
+        await self.wait_stored(False)
+        start = time.perf_counter()
+        await self.page.mouse.click(*pass_xy)
+        return await self.wait_stored(True) - start
+
+
+async def new_device_session(browser: Browser, app_url: str, devices_dir: Path) -> AppSession:
+    """A fresh browser profile (so a new device), set up offline only, with a retail visit open."""
+    before = set(devices_dir.iterdir()) if devices_dir.exists() else set()
+    context = await browser.new_context(viewport=VIEWPORT)
+    page = await context.new_page()
+    page.set_default_timeout(60_000)
+    await page.goto(app_url)
+    await enable_semantics(page)
+    await page.get_by_role("button", name="English", exact=True).click()
+    await page.get_by_role("button", name="Offline only", exact=True).click()
+    await page.get_by_role("button", name="New visit", exact=True).wait_for()
+    made = set(devices_dir.iterdir()) - before
+    assert len(made) == 1, f"expected one new device folder, found {made}"
+    session = AppSession(context, page, made.pop())
+    await open_retail_visit(session)
+    return session
+
+
+async def open_retail_visit(session: AppSession) -> None:
+    page = session.page
+    await page.get_by_role("button", name="New visit", exact=True).click()
+    await page.get_by_role("radio", name=CHECKLIST_TITLE).click()
+    site = page.get_by_role("textbox", name="Site code")
+    await site.click()
+    await page.keyboard.type(SITE_CODE)
+    await page.keyboard.press("Enter")
+    await page.get_by_role("button", name="Start visit", exact=True).click()
+    await page.get_by_role("button", name="Pass", exact=True).first.wait_for()
