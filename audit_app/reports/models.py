@@ -52,6 +52,7 @@ class VisitSummary(Answer):
     checklist_id: str
     checklist_version: int
     started_at: dt.datetime
+    started_local_date: dt.date | None = None  # server addition; older servers: from started_at
     received_at: dt.datetime
     visit_score: float | None
     knocked_out: bool

@@ -18,7 +18,6 @@ from .models import VisitDetail, VisitSummary
 class VisitListRow:
     id: str
     date_text: str      # the local date where the visit happened
-    time_text: str
     auditor: str
     checklist: str
     score_text: str
@@ -26,10 +25,11 @@ class VisitListRow:
 
 
 def visit_rows(visits: Sequence[VisitSummary], labeller: Labeller) -> tuple[VisitListRow, ...]:
-    """Newest visit first."""
+    """Newest visit first. The list carries the visit's local date, not its time: the server
+    gives times in UTC, and a time of day in another zone than the visit's would mislead."""
     ordered = sorted(visits, key=lambda v: (v.started_at, v.id), reverse=True)
     return tuple(VisitListRow(
-        id=v.id, date_text=v.started_at.date().isoformat(), time_text=v.started_at.strftime("%H:%M"),
+        id=v.id, date_text=(v.started_local_date or v.started_at.date()).isoformat(),
         auditor=v.auditor_id, checklist=labeller.checklist_title(v.checklist_id),
         score_text=formats.percent(v.visit_score), knocked_out=v.knocked_out) for v in ordered)
 

@@ -20,7 +20,7 @@ def visits_view(state: AppState, _services: object = None) -> ft.View:
         knocked = [ft.Text(t(lang, "reports.visit.knocked_out"), color=FAIL_COLOUR,
                            weight=ft.FontWeight.W_600)] if row.knocked_out else []
         rows.append(ft.ListTile(
-            title=ft.Text(f"{row.date_text} {row.time_text} · {row.score_text}"),
+            title=ft.Text(f"{row.date_text} · {row.score_text}"),
             subtitle=ft.Column([ft.Text(f"{row.auditor} · {row.checklist}", size=12), *knocked], spacing=2),
             trailing=ft.Icon(ft.Icons.CHEVRON_RIGHT), min_height=TOUCH,
             on_click=on(reports.open_visit, row.id),

@@ -125,7 +125,8 @@ def list_visits(user: VisitReader, sessions: SessionsDep,
         return [VisitSummary(
             id=row.visit_id, revision=row.revision, auditor_id=row.auditor_id, site_id=row.site_id,
             checklist_id=row.checklist_id, checklist_version=row.checklist_version,
-            started_at=_utc(row.started_at), received_at=_utc(row.received_at),
+            started_at=_utc(row.started_at), started_local_date=row.started_local_date,
+            received_at=_utc(row.received_at),
             visit_score=row.visit_score, knocked_out=row.knocked_out) for row in rows]
 
 

@@ -37,6 +37,11 @@ def test_site_and_local_date_filters_list_only_matching_visits(server: Server) -
     assert set(chosen) == {inside["id"], evening["id"]}
     assert listed(server, site_id="site-s1") == [elsewhere["id"]]
     assert listed(server, checklist_id="no-such-checklist") == []
+    answer = server.client.get("/api/v1/visits", params={"site_id": "site-n1", "from": "2026-11-15",
+                                                         "to": "2026-11-15"},
+                               headers=server.auth("manager_all")).json()
+    assert [(v["started_local_date"], v["started_at"][:10]) for v in answer] == [
+        ("2026-11-15", "2026-11-16")]  # the local date, beside the UTC time
 
 
 def test_sort_by_started_lists_the_newest_visit_first(server: Server) -> None:
