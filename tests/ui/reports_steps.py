@@ -17,11 +17,15 @@ def percent(rate: float) -> str:
 
 
 def enrol(phone: Phone, link: str, lang: str) -> None:
-    """Open a demo user's enrolment link, choose the language, land on Home."""
+    """Open a demo user's enrolment link (the app enrols itself and shows Home in English),
+    then choose the language in Settings."""
     phone.open(link)
-    phone.button("English").first.wait_for()
-    phone.tap_button("中文" if lang == "zh-CN" else "English")
-    phone.button(t(lang, "home.new_visit")).wait_for()
+    phone.button(t("en", "home.new_visit")).wait_for()
+    if lang != "en":
+        phone.tap_button(t("en", "home.settings"))
+        phone.tap_button("中文")
+        phone.tap_button(t(lang, "common.back"))
+        phone.button(t(lang, "home.new_visit")).wait_for()
 
 
 def open_reports(phone: Phone, lang: str) -> None:
@@ -61,11 +65,20 @@ def assert_chart_and_table_show(phone: Phone, rows: list[dict]) -> None:
     assert ordered == sorted(ordered), "bars are not weakest first"
 
 
-def set_period(phone: Phone, lang: str, period_key: str) -> None:
+def settle(phone: Phone, shot: str) -> None:
+    """Wait until a new screen has finished sliding in (Flutter ignores taps during the
+    transition) and keep its picture."""
+    phone.screenshot(shot)
+
+
+def set_period(phone: Phone, lang: str, period_key: str, shot: str) -> None:
     phone.tap_button(t(lang, "reports.nav.filters"))
+    phone.button(t(lang, "reports.filter.apply")).wait_for()
+    settle(phone, shot)
     phone.tap(phone.role("radio", t(lang, period_key)))
     phone.tap_button(t(lang, "reports.filter.apply"))
     phone.wait_for_text(re.compile(re.escape(t(lang, period_key)) + " · "))
+    settle(phone, shot + "-applied")
 
 
 def visit_with_photo(api: httpx.Client, site_id: str, params: dict[str, str]) -> dict:
