@@ -28,6 +28,7 @@ class TrendChartModel:
     series: tuple[TrendSeries, ...]
     line_pct: float
     line_text_key: str
+    floor_pct: float  # the bottom of the value axis: 10 below the lowest point or the line
     choices: tuple[tuple[str, str], ...]  # every (key, label) the manager can pick, weakest first
 
 
@@ -60,8 +61,10 @@ def trend_chart(answer: TrendAnswer, *, target: float = 0.9, award_floor: float 
     series = tuple(TrendSeries(key, labels[key], tuple(sorted(points.get(key, []))),
                                overall.get(key)) for key in chosen)
     staff = answer.group_by == "staff"
+    line_pct = (award_floor if staff else target) * 100
+    lowest = min([line_pct, *(y for s in series for _, y in s.points)])
     return TrendChartModel(
         periods=periods, period_labels=tuple(period_label(p, answer.interval) for p in periods),
-        series=series, line_pct=(award_floor if staff else target) * 100,
+        series=series, line_pct=line_pct, floor_pct=max(0.0, (lowest - 10) // 10 * 10),
         line_text_key="reports.line.award_floor" if staff else "reports.line.target",
         choices=tuple((key, labels[key]) for key in ranked))

@@ -10,8 +10,8 @@ from audit_app.reports.filters import Period
 from audit_app.state import AppState
 from audit_app.state.reports import ReportsRoute
 
-from .common import back_button, big_button, on, on_value, screen, section_title
-from .reports_parts import PERIOD_KEYS, sections
+from .common import back_button, on, on_value, screen, section_title
+from .reports_parts import PERIOD_KEYS, sections, wide_button
 
 
 def _dropdown(label: str, all_text: str, value: str | None, options: list[tuple[str, str]],
@@ -55,5 +55,5 @@ def filters_view(state: AppState, _services: object = None) -> ft.View:
                           on_value(reports.set_choice, "site_id")))
     return screen(state, ReportsRoute.FILTERS, t(lang, "reports.title_filters"), body,
                   leading=back_button(state, on(reports.back, ReportsRoute.OVERVIEW)),
-                  bottom=ft.Row([big_button(t(lang, "reports.filter.apply"), on(reports.apply_filters),
-                                            icon=ft.Icons.CHECK)]))
+                  bottom=wide_button(t(lang, "reports.filter.apply"), on(reports.apply_filters),
+                                     icon=ft.Icons.CHECK))

@@ -47,6 +47,17 @@ def sections(reports: ReportsSession, current: str) -> ft.Control:
     return ft.Row(buttons, wrap=True, spacing=4, run_spacing=4)
 
 
+def wide_button(label: str, handler, *, icon=None, filled: bool = True) -> ft.Control:
+    """A full-width 56 px button. Its words are a Text in the theme's font: a ButtonStyle
+    text_style would replace the theme's font family, and Chinese would show as boxes."""
+    cls = ft.FilledButton if filled else ft.OutlinedButton
+    return ft.Row([cls(content=ft.Row([ft.Icon(icon, size=20) if icon else None,
+                                       ft.Text(label, size=17, weight=ft.FontWeight.W_600)],
+                                      alignment=ft.MainAxisAlignment.CENTER, tight=True),
+                       on_click=handler, height=56, expand=True,
+                       style=ft.ButtonStyle(shape=ft.RoundedRectangleBorder(radius=12)))])
+
+
 def filter_summary(reports: ReportsSession) -> ft.Control:
     lang = reports.app.lang
     params = reports.params()

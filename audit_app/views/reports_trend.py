@@ -35,7 +35,7 @@ def trend_view(state: AppState, _services: object = None) -> ft.View:
             for n, s in enumerate(model.series)]
         step = max(1, len(model.periods) // 6)
         chart = fc.LineChart(
-            key="trend-chart", data_series=series, min_y=0, max_y=100, min_x=0,
+            key="trend-chart", data_series=series, min_y=model.floor_pct, max_y=100, min_x=0,
             max_x=max(len(model.periods) - 1, 1), height=280, animation=ft.Animation(0),
             horizontal_grid_lines=fc.ChartGridLines(interval=model.line_pct, color=LINE_COLOUR,
                                                     width=2, dash_pattern=[6, 4]),
@@ -43,7 +43,8 @@ def trend_view(state: AppState, _services: object = None) -> ft.View:
                 fc.ChartAxisLabel(value=x, label=ft.Text(label, size=11))
                 for x, label in enumerate(model.period_labels) if x % step == 0]),
             left_axis=fc.ChartAxis(label_size=36, labels=[
-                fc.ChartAxisLabel(value=v, label=ft.Text(f"{v}%", size=11)) for v in (0, 50, 100)]),
+                fc.ChartAxisLabel(value=v, label=ft.Text(f"{v:.0f}%", size=11))
+                for v in (model.floor_pct, model.line_pct, 100)]),
             border=ft.Border.all(1, ft.Colors.GREY_300))
         legend = ft.Row([ft.Container(width=24, height=2, bgcolor=LINE_COLOUR),
                          ft.Text(t(lang, model.line_text_key, pct=f"{model.line_pct:.0f}"), size=12)])

@@ -115,3 +115,13 @@ def test_trend_draws_the_weakest_lines_by_period_with_the_target_line() -> None:
 def test_timed_values_read_in_the_unit_the_checklist_asks_in() -> None:
     assert (duration(41.3, "s"), duration(90, "min"), duration(7200, "h"), duration(12, None)) == (
         "41.3 s", "1.5 min", "2 h", "12 s")
+
+
+def test_trend_axis_starts_ten_below_the_lowest_point_in_tens() -> None:
+    rows = [{"period": "2026-11-02", "key": "a", "label": "A", "rate": 0.63, "observations": 20},
+            {"period": "2026-11-09", "key": "a", "label": "A", "rate": 0.97, "observations": 20}]
+    model = trend_chart(TrendAnswer.model_validate({"group_by": "site", "interval": "week", "rows": rows}))
+    assert model.floor_pct == 50.0
+    high = [{**row, "rate": 0.95} for row in rows]
+    assert trend_chart(TrendAnswer.model_validate(
+        {"group_by": "site", "interval": "week", "rows": high})).floor_pct == 80.0  # 90 % line - 10

@@ -5,11 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
 
 import httpx
 
 from audit_app.i18n import t
 from tests.ui.phone import Phone
+from tests.ui.product import Product
+from tools.servers import ROOT, audit_server_command, sync_server_env
+
+
+def fresh_link(product: Product, name: str) -> str:
+    """A new one-time enrolment link for a demo user (each phone in a test enrols anew)."""
+    done = subprocess.run(
+        audit_server_command("enrol", name, "--app-url", product.app_url, "--server-url", product.server_url),
+        env=sync_server_env(product.root / "server"), cwd=ROOT, capture_output=True, text=True, check=True)
+    return next(line.removeprefix("link: ") for line in done.stdout.splitlines() if line.startswith("link: "))
 
 
 def percent(rate: float) -> str:
@@ -24,7 +35,8 @@ def enrol(phone: Phone, link: str, lang: str) -> None:
     if lang != "en":
         phone.tap_button(t("en", "home.settings"))
         phone.tap_button("中文")
-        phone.tap_button(t(lang, "common.back"))
+        phone.wait_for_text(t(lang, "settings.title"))
+        phone.page.go_back()  # the browser's back button, as a user would
         phone.button(t(lang, "home.new_visit")).wait_for()
 
 

@@ -18,7 +18,7 @@ from PIL import Image
 from tests.ui.phone import Phone
 from tests.ui.product import Product, demo_tokens
 from tests.ui.reports_steps import (
-    assert_chart_and_table_show, compliance, enrol, last_8_weeks, open_reports, row_title, set_period,
+    assert_chart_and_table_show, fresh_link, compliance, enrol, last_8_weeks, open_reports, row_title, set_period,
     settle, switch, this_month, visit_with_photo,
 )
 
@@ -43,7 +43,7 @@ def api_as(product: Product, who: str) -> httpx.Client:
 def test_manager_compares_sites_and_drills_down_to_a_visit_photo(demo_product: Product, phone: Phone) -> None:
     today = dt.date.today()
     with api_as(demo_product, "demo-admin") as api:
-        enrol(phone, demo_product.enrolment_link("demo-manager"), "en")
+        enrol(phone, fresh_link(demo_product, "demo-manager"), "en")
         open_reports(phone, "en")
         settle(phone, "reports-test-sites")
         sites = compliance(api, "site", this_month(today))
@@ -113,7 +113,7 @@ def test_regional_manager_sees_only_their_region_and_no_south_photo(demo_product
     with api_as(demo_product, "demo-manager-east") as east, api_as(demo_product, "demo-manager") as everyone:
         assert east.get(f"/photos/{sha}", params={"size": "thumb"}).status_code == 404
         assert everyone.get(f"/photos/{sha}", params={"size": "thumb"}).status_code == 200
-    enrol(phone, demo_product.enrolment_link("demo-manager-east"), "en")
+    enrol(phone, fresh_link(demo_product, "demo-manager-east"), "en")
     open_reports(phone, "en")
     settle(phone, "reports-test-east")
     phone.wait_for_text("Region east")
