@@ -124,10 +124,15 @@ def _sites_and_staff(session: Session, rng: random.Random, now: dt.datetime) -> 
     return staff_of
 
 
-def _placeholder_photo(session: Session, settings: Settings, now: dt.datetime) -> dict[str, Any]:
-    """One small real JPEG for items that require photo evidence, stored like an upload."""
+def _placeholder_photo(session: Session, settings: Settings, number: int,
+                       now: dt.datetime) -> dict[str, Any]:
+    """A small real JPEG for items that require photo evidence, stored like an upload.
+
+    One per site (a colour of its own), so a photo belongs to one region: a regional manager
+    sees their sites' photos and gets 404 for the others', as on a real server."""
     buffer = io.BytesIO()
-    Image.new("RGB", (320, 240), (70, 120, 160)).save(buffer, "JPEG", quality=80)
+    colour = (70 + 30 * number, 120, 160 - 20 * number)
+    Image.new("RGB", (640, 480), colour).save(buffer, "JPEG", quality=80)
     body = buffer.getvalue()
     sha = hashlib.sha256(body).hexdigest()
     checked = check_image(body, settings.max_photo_pixels)
@@ -204,7 +209,8 @@ def _store_visits(sessions: sessionmaker[Session], settings: Settings, count: in
     cache = ChecklistCache()
     with sessions() as session:
         available = {checklist.id: checklist for checklist in cache.current(session)}
-        photo = _placeholder_photo(session, settings, now)
+        photos = {site[0]: _placeholder_photo(session, settings, number, now)
+                  for number, site in enumerate(SITES)}
     if not available:
         raise DemoError(f"no checklists in {settings.checklist_dir}; the demo needs at least one")
     added = existing = 0
@@ -213,7 +219,8 @@ def _store_visits(sessions: sessionmaker[Session], settings: Settings, count: in
         site = SITES[number % len(SITES)]
         choices = [available[c] for c in CHECKLISTS_FOR[site[3]] if c in available]
         checklist = rng.choice(choices or sorted(available.values(), key=lambda c: c.id))
-        visit = _demo_visit(number, seed, checklist, site, staff_of[site[0]], photo, now, rng)
+        visit = _demo_visit(number, seed, checklist, site, staff_of[site[0]], photos[site[0]],
+                            now, rng)
         with sessions() as session:
             if session.get(VisitHead, visit.id) is not None:
                 existing += 1

@@ -10,9 +10,11 @@ import os
 import tempfile
 import warnings
 from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,6 +22,7 @@ from .errors import HASH_MISMATCH, IMAGE_TOO_LARGE, NOT_AN_IMAGE, PHOTO_HAS_LOCA
 from .tables import Photo
 
 MEDIA_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
+THUMBNAIL_PX = 320  # the longer side; report screens show photos at most this large
 GPS_IFD = 0x8825  # EXIF GPSInfo
 
 
@@ -69,6 +72,51 @@ def photo_path(photo_dir: Path, file_name: str) -> Path:
     return photo_dir / file_name
 
 
+def _write_atomically(target: Path, write: Callable[[IO[bytes]], None]) -> None:
+    """Write `target` through a temporary file in its folder, renamed into place when complete."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, prefix=".upload-") as handle:
+        try:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        except BaseException:  # e.g. a full disk: leave no partial file behind
+            handle.close()
+            os.unlink(handle.name)
+            raise
+    os.replace(handle.name, target)
+
+
+def thumbnail_path(photo_dir: Path, photo: Photo) -> Path:
+    """Beside the photo: `<sha[:2]>/<sha>.thumb.jpg`."""
+    return photo_path(photo_dir, photo.file_name).with_name(f"{photo.sha256}.thumb.jpg")
+
+
+def ensure_thumbnail(photo_dir: Path, photo: Photo) -> Path:
+    """The photo's thumbnail (JPEG, longer side ≤ THUMBNAIL_PX), made on first request only.
+
+    Two first requests at once may both make it; each renames a complete file into place, so
+    a reader never sees half a thumbnail."""
+    target = thumbnail_path(photo_dir, photo)
+    if target.exists():
+        return target
+    with Image.open(photo_path(photo_dir, photo.file_name)) as image:
+        image.draft("RGB", (THUMBNAIL_PX, THUMBNAIL_PX))  # JPEG: decode at a reduced scale
+        small = ImageOps.exif_transpose(image)  # phones store rotation in EXIF
+        small.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
+        if small.mode in ("RGBA", "LA", "P", "PA"):
+            # Transparent PNG areas become white, not JPEG's default black.
+            rgba = small.convert("RGBA")
+            flat = Image.new("RGB", rgba.size, (255, 255, 255))
+            flat.paste(rgba, mask=rgba.getchannel("A"))
+            small = flat
+        elif small.mode != "RGB":
+            small = small.convert("RGB")
+        _write_atomically(target, lambda handle: small.save(handle, "JPEG", quality=80,
+                                                            optimize=True))
+    return target
+
+
 def store_photo(session: Session, photo_dir: Path, sha256: str, body: bytes, photo: CheckedPhoto,
                 uploaded_by: str, now: dt.datetime) -> bool:
     """Write the file atomically and record it; False if it was already there."""
@@ -76,18 +124,8 @@ def store_photo(session: Session, photo_dir: Path, sha256: str, body: bytes, pho
         return False
     # The name is made here from the verified hash, never taken from the client.
     file_name = f"{sha256[:2]}/{sha256}.{photo.extension}"
-    target = photo_path(photo_dir, file_name)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, prefix=".upload-") as handle:
-        try:
-            handle.write(body)
-            handle.flush()
-            os.fsync(handle.fileno())
-        except OSError:  # e.g. a full disk: leave no partial file behind
-            handle.close()
-            os.unlink(handle.name)
-            raise
-    os.replace(handle.name, target)  # same bytes for the same hash, so a race rewrites nothing
+    # Same bytes for the same hash, so a race rewrites nothing.
+    _write_atomically(photo_path(photo_dir, file_name), lambda handle: handle.write(body))
     session.add(Photo(sha256=sha256, file_name=file_name, media_type=photo.media_type,
                       bytes=len(body), width=photo.width, height=photo.height,
                       uploaded_by=uploaded_by, received_at=now))

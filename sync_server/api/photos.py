@@ -1,4 +1,5 @@
-"""`/photos`: raw JPEG/PNG uploads addressed by their SHA-256, and which hashes are missing.
+"""`/photos`: raw JPEG/PNG uploads addressed by their SHA-256, which hashes are missing, and
+reading a photo (or its thumbnail) back for whoever may read a visit citing it (`access.py`).
 
 The body limit (`max_photo_bytes`) is enforced while the body streams in, by
 `body_limit.BodyLimitMiddleware`, so a lying or absent Content-Length does not help."""
@@ -6,15 +7,17 @@ The body limit (`max_photo_bytes`) is enforced while the body streams in, by
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..deps import AuditorUser, SessionDep, SessionsDep, SettingsDep
-from ..errors import error_responses
-from ..photo_store import check_hash, check_image, store_photo
+from ..access import readable_photo
+from ..deps import AuditorUser, CurrentUser, SessionDep, SessionsDep, SettingsDep
+from ..errors import NOT_FOUND, ApiError, error_responses
+from ..photo_store import check_hash, check_image, ensure_thumbnail, photo_path, store_photo
 from ..schemas import MissingAnswer, MissingQuery, PhotoReceipt
 from ..settings import Settings
 from ..tables import Photo, User
@@ -60,3 +63,30 @@ async def put_photo(user: AuditorUser, sessions: SessionsDep, settings: Settings
 def post_missing(_user: AuditorUser, session: SessionDep, query: MissingQuery) -> MissingAnswer:
     """Which of these photo hashes the server does not have yet."""
     return MissingAnswer(missing=missing_photos(session, query.hashes))
+
+
+# The browser may keep a photo a day (its bytes never change for a hash); "private" keeps it out
+# of shared caches, since who may see it depends on the token.
+PHOTO_CACHE_CONTROL = "private, max-age=86400"
+
+
+@router.get("/{sha256}", response_class=FileResponse,
+            responses={200: {"description": "the photo (its own type) or its thumbnail (JPEG)",
+                             "content": {"image/jpeg": _BINARY, "image/png": _BINARY}},
+                       **error_responses(404, 422)})
+def get_photo(user: CurrentUser, sessions: SessionsDep, settings: SettingsDep, sha256: Sha256Path,
+              size: Annotated[Literal["full", "thumb"], Query()] = "full") -> FileResponse:
+    """A photo cited by a visit the caller may read (admins: any photo); `size=thumb` gives a
+    JPEG at most 320 px on its longer side. 404 for unknown hashes and other people's photos."""
+    with sessions() as session:
+        photo = readable_photo(session, user, sha256)
+        if photo is None:
+            raise ApiError(404, NOT_FOUND, f"no photo {sha256}")
+        session.expunge(photo)
+    if size == "thumb":
+        path, media_type = ensure_thumbnail(settings.photo_dir, photo), "image/jpeg"
+    else:
+        path, media_type = photo_path(settings.photo_dir, photo.file_name), photo.media_type
+    return FileResponse(path, media_type=media_type,
+                        headers={"Cache-Control": PHOTO_CACHE_CONTROL,
+                                 "X-Content-Type-Options": "nosniff"})

@@ -1,8 +1,7 @@
 """`/visits`: upload a visit revision (auditors) and read stored visits (owner, managers, admins).
 
-Who may read a visit: its auditor, admins, managers without a region, and managers whose region
-is the visit's site's region. Anyone else gets 404, as if the visit did not exist, so ids of
-other people's visits leak nothing."""
+Who may read a visit: see `access.py`. Anyone else gets 404, as if the visit did not exist, so
+ids of other people's visits leak nothing."""
 
 from __future__ import annotations
 
@@ -15,6 +14,7 @@ from sqlalchemy import select
 
 from audit_app.domain import Visit
 
+from ..access import may_read_visit
 from ..deps import AuditorUser, ChecklistsDep, SessionsDep, VisitReader
 from ..errors import (
     INVALID_REQUEST, INVALID_VISIT, NOT_FOUND, ApiError, ErrorDetail, error_responses,
@@ -52,21 +52,13 @@ async def put_visit(user: AuditorUser, sessions: SessionsDep, checklists: Checkl
     return receipt
 
 
-def _may_read(user: User, auditor_id: str, site_region: str | None) -> bool:
-    if user.role == "admin":
-        return True
-    if user.role == "auditor":
-        return auditor_id == user.id
-    return user.region is None or user.region == site_region
-
-
 @router.get("/{visit_id}", responses=error_responses(404))
 def get_visit(user: VisitReader, sessions: SessionsDep, visit_id: VisitIdPath) -> VisitDetail:
     """The latest stored revision with the server's outcomes and score."""
     with sessions() as session:
         stored = load_visit(session, visit_id)
         site = session.get(Site, stored.latest.site_id) if stored is not None else None
-        if stored is None or not _may_read(user, stored.head.auditor_id,
+        if stored is None or not may_read_visit(user, stored.head.auditor_id,
                                            site.region if site else None):
             raise ApiError(404, NOT_FOUND, f"no visit {visit_id}")
         visit = Visit.model_validate_json(stored.latest.body)

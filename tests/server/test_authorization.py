@@ -37,10 +37,20 @@ def _get_a_visit(server: Server, _who: str, headers: dict[str, str]) -> httpx.Re
     return server.client.get(f"/api/v1/visits/{server.a_visit}", headers=headers)  # type: ignore[attr-defined]
 
 
+def _get_a_photo(server: Server, _who: str, headers: dict[str, str]) -> httpx.Response:
+    return server.client.get(f"/api/v1/photos/{server.a_photo}", params={"size": "thumb"},  # type: ignore[attr-defined]
+                             headers=headers)
+
+
 def _put_photo(server: Server, _who: str, headers: dict[str, str]) -> httpx.Response:
     body = png_bytes()
     return server.client.put(f"/api/v1/photos/{sha(body)}", content=body,
                              headers=headers | {"Content-Type": "image/png"})
+
+
+def _put_photo_body(server: Server, body: bytes) -> httpx.Response:
+    return server.client.put(f"/api/v1/photos/{sha(body)}", content=body,
+                             headers=server.auth("auditor_a") | {"Content-Type": "image/png"})
 
 
 ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
@@ -63,6 +73,10 @@ ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
         "manager_all": 200, "admin": 200, "revoked": 401, "nobody": 401}),
     "GET /visits": (lambda s, w, h: s.client.get("/api/v1/visits", headers=h), READ_ALL),
     "PUT /photos/{sha256}": (_put_photo, AUDITOR_WRITE),
+    # As for the visit citing it (tests/server/test_photo_reading.py has the other cases).
+    "GET /photos/{sha256}": (_get_a_photo, {
+        "auditor_a": 200, "auditor_b": 404, "manager_north": 200, "manager_south": 404,
+        "manager_all": 200, "admin": 200, "revoked": 401, "nobody": 401}),
     # No token needed; a wrong code is the same 400 whoever asks (tests/server/test_enrolment.py).
     "POST /enrol": (lambda s, w, h: s.client.post("/api/v1/enrol", headers=h,
                                                   json={"code": "ZZZZ2222"}),
@@ -75,11 +89,15 @@ ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
 
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))
 def test_each_caller_gets_the_specified_status(server: Server, endpoint: str) -> None:
-    seeded = visit_body(site_id="site-n1")
+    photo = png_bytes((4, 3))
+    assert _put_photo_body(server, photo).status_code == 201
+    seeded = visit_body(site_id="site-n1", photos=[
+        {"sha256": sha(photo), "bytes": len(photo), "width": 4, "height": 3}])
     answer = server.client.put(f"/api/v1/visits/{seeded['id']}", json=seeded,
                                headers=server.auth("auditor_a"))
     assert answer.status_code == 201
     server.a_visit = seeded["id"]  # type: ignore[attr-defined]
+    server.a_photo = sha(photo)  # type: ignore[attr-defined]
     call, expected = ENDPOINTS[endpoint]
     actual: dict[str, Any] = {}
     for who in CALLERS:

@@ -66,10 +66,10 @@ def test_prepare_database_keeps_every_checklist_version(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_module_entry_point_shows_the_three_commands() -> None:
+def test_module_entry_point_shows_every_command() -> None:
     result = subprocess.run([sys.executable, "-m", "sync_server", "--help"], cwd=REPO,
                             capture_output=True, text=True, check=True)
-    for command in ("serve", "create-user", "revoke-user"):
+    for command in ("serve", "create-user", "revoke-user", "enrol", "demo"):
         assert command in result.stdout
 
 
@@ -88,8 +88,9 @@ def test_readme_documents_every_setting_and_command() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for name in Settings.model_fields:
         assert f"AUDIT_{name.upper()}" in readme, name
-    for command in ("audit-server serve", "audit-server create-user", "audit-server revoke-user"):
-        assert command in readme
+    for command in ("audit-server serve", "audit-server create-user", "audit-server revoke-user",
+                    "audit-server enrol", "audit-server demo", "POST /enrol", "GET /photos/{sha256}"):
+        assert command in readme, command
 
 
 def _free_port() -> int:

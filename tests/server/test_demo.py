@@ -110,3 +110,22 @@ def test_demo_without_checklists_is_a_clear_error(tmp_path: Path,
     environ = {"AUDIT_DATA_DIR": str(tmp_path), "AUDIT_CHECKLIST_DIR": str(tmp_path / "none")}
     assert run(["demo"], environ) == 1
     assert "no checklists" in capsys.readouterr().err
+
+
+def test_demo_photos_belong_to_their_sites_region(settings: Settings) -> None:
+    result = load_demo(settings, visits=60, now=NOW)
+    tokens = {login.name: login.token for login in result.logins}
+    region = {site[0]: site[2] for site in SITES}
+    with TestClient(create_app(settings)) as client:
+        admin = {"Authorization": f"Bearer {tokens['demo-admin']}"}
+        photo_region: dict[str, set[str]] = {}
+        for summary in client.get("/api/v1/visits", params={"limit": 1000}, headers=admin).json():
+            visit = get(client, tokens["demo-admin"], f"/visits/{summary['id']}")["visit"]
+            for photo in visit["photos"]:
+                photo_region.setdefault(photo["sha256"], set()).add(region[visit["site_id"]])
+        assert all(len(regions) == 1 for regions in photo_region.values())
+        by_region = {regions.pop(): sha for sha, regions in photo_region.items()}
+        east = {"Authorization": f"Bearer {tokens['demo-manager-east']}"}
+        assert client.get(f"/api/v1/photos/{by_region['east']}", params={"size": "thumb"},
+                          headers=east).status_code == 200
+        assert client.get(f"/api/v1/photos/{by_region['south']}", headers=east).status_code == 404

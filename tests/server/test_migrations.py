@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -109,5 +110,41 @@ def test_upgrade_to_0003_fills_report_totals_from_stored_observations(empty_url:
                 "SELECT scored_observations, applicable_observations, critical_failures "
                 "FROM visit_revisions")).one()
         assert tuple(totals) == (4, 3, 1)
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_to_0005_lists_the_photos_each_stored_revision_cites(empty_url: str,
+                                                                     tmp_path: Path) -> None:
+    engine = make_engine(Settings(database_url=empty_url, data_dir=tmp_path))
+    now = "2026-11-20 10:00:00+00:00"
+    photo = {"sha256": "a" * 64, "bytes": 10, "width": 4, "height": 3}
+    bodies = {1: {"photos": [photo, {**photo, "sha256": "b" * 64}]}, 2: {"photos": []},
+              3: {"photos": [photo, photo]}}
+    try:
+        upgrade(engine, "0004")
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO users (id, role, token_hash, created_at) VALUES ('a', 'auditor', 'h', :now)"),
+                {"now": now})
+            connection.execute(text("INSERT INTO sites (id, name, updated_at) VALUES ('s', 'S', :now)"),
+                               {"now": now})
+            connection.execute(text("INSERT INTO checklists (id, version, body, loaded_at) "
+                                    "VALUES ('c', 1, '{}', :now)"), {"now": now})
+            connection.execute(text("INSERT INTO visits (id, auditor_id, latest_revision, created_at) "
+                                    "VALUES ('v', 'a', 3, :now)"), {"now": now})
+            for number, body in bodies.items():
+                connection.execute(text(
+                    "INSERT INTO visit_revisions (visit_id, revision, auditor_id, site_id, "
+                    "checklist_id, checklist_version, started_at, started_local_date, content_hash, "
+                    "body, received_at, applicable, passed, knocked_out, is_latest) VALUES ('v', "
+                    ":number, 'a', 's', 'c', 1, :now, '2026-11-20', 'x', :body, :now, 0, 0, :no, "
+                    ":latest)"), {"number": number, "now": now, "body": json.dumps(body),
+                                  "no": False, "latest": number == 3})
+        upgrade(engine)
+        with engine.connect() as connection:
+            cited = connection.execute(text(
+                "SELECT revision, sha256 FROM visit_photos ORDER BY revision, sha256")).all()
+        assert [tuple(row) for row in cited] == [(1, "a" * 64), (1, "b" * 64), (3, "a" * 64)]
     finally:
         engine.dispose()
