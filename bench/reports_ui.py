@@ -3,9 +3,9 @@ Chromium, beside the same API call alone (GET /reports/compliance?group_by=staff
 with 1,000,000 observations on the server (bench/server_reports.py's data: 25,000 visits × 40,
 50 sites, 250 staff). Target: UI ≤ 2× the API call + 300 ms.
 
-"Drawn" is measured twice: when the staff table's pager ("1–25 of 250") appears in Flutter's
-accessibility tree (the frame that holds it has been built), and when the screen has then held
-still for two screenshots (painted, fonts and all; the screenshot cadence adds up to ~100 ms).
+"Drawn" is measured twice: from the tap's pointerdown to the staff pager ("1–25 of 250")
+appearing in Flutter's accessibility tree (the frame holding the new chart is built), and from
+the tap to the chart's pixels changing (clipped screenshots polled back to back).
 The chart shows 25 bars a page (weakest first); the pager turns chart and table together.
 
 Run: python bench/reports_ui.py [--quick] [--repeats N]"""
@@ -13,6 +13,7 @@ Run: python bench/reports_ui.py [--quick] [--repeats N]"""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import statistics
 import sys
 import tempfile
@@ -21,6 +22,8 @@ from pathlib import Path
 
 import httpx
 from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from sqlalchemy import Engine, text
 
 from support.server import (  # noqa: I001  (support puts the repository on sys.path)
     ITEMS_PER_VISIT, ROOT, bench_checklist, write_checklist_dir,
@@ -31,11 +34,12 @@ from sync_server.settings import Settings  # noqa: E402
 from tools.servers import HOST, ServerProcess, app_server, audit_server_command, free_port  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tests" / "ui"))
-from phone import CHROMIUM_ARGS, settled_screenshot  # noqa: E402
+from phone import CHROMIUM_ARGS, Phone, settled_screenshot  # noqa: E402
 
-FIRST_DAY, LAST_DAY = "2026-06-01", "2026-12-31"  # every bench visit falls in here
+WINDOW_DAYS = 56  # "Last 8 weeks" in the app: the bench's visits are moved into it
 TARGET_FACTOR, TARGET_EXTRA_S = 2.0, 0.3
 STAFF_PAGE = f"1–25 of {SITES * STAFF_PER_SITE}"
+SITE_PAGE = f"1–25 of {SITES}"
 
 
 def sync_server(data_dir: Path, checklist_dir: Path, logs: Path) -> ServerProcess:
@@ -47,8 +51,22 @@ def sync_server(data_dir: Path, checklist_dir: Path, logs: Path) -> ServerProces
         ready_path="/healthz", log_path=logs / "sync-server.log")
 
 
+def into_last_8_weeks(engine: Engine, today: dt.date) -> None:
+    """Spread the visits (generated from 2026-06-01, 11 minutes apart) over the 56 days ending
+    today, one local date per visit, so the app's "Last 8 weeks" covers every observation."""
+    first = today - dt.timedelta(days=WINDOW_DAYS - 1)
+    day = "date(:first, '+' || (CAST(substr(visit_id, 2) AS INTEGER) % :days) || ' days')"
+    with engine.begin() as connection:
+        for table in ("observations", "visit_revisions"):
+            connection.execute(text(f"UPDATE {table} SET started_local_date = {day}"),
+                               {"first": first.isoformat(), "days": WINDOW_DAYS})
+        connection.execute(text("ANALYZE"))
+
+
 def api_seconds(server_url: str, token: str, repeats: int) -> float:
-    params = {"group_by": "staff", "from": FIRST_DAY, "to": LAST_DAY}
+    today = dt.date.today()
+    params = {"group_by": "staff", "from": (today - dt.timedelta(days=WINDOW_DAYS - 1)).isoformat(),
+              "to": today.isoformat()}
     with httpx.Client(base_url=server_url + "/api/v1", timeout=120,
                       headers={"Authorization": f"Bearer {token}"}) as http:
         http.get("/reports/compliance", params=params).raise_for_status()  # warm-up
@@ -61,53 +79,91 @@ def api_seconds(server_url: str, token: str, repeats: int) -> float:
     return statistics.median(times)
 
 
-def semantics_on(page: Page) -> None:
-    page.locator("flt-semantics-placeholder").wait_for(state="attached")
-    page.locator("flt-semantics-placeholder").dispatch_event("click")
-    page.locator("flt-semantics").first.wait_for(state="attached")
-
-
 def tap_centre(page: Page, name: str) -> None:
     """A tap at the control's centre (locator.click adds ~40 ms of its own checks)."""
-    box = page.get_by_role("button", name=name, exact=True).first.bounding_box()
+    button = page.get_by_role("button", name=name, exact=True).first
+    button.wait_for()
+    box = button.bounding_box()
+    if box is None:
+        page.screenshot(path=str(Path(tempfile.gettempdir()) / "reports_ui-failed.png"))
     assert box is not None, name
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
-def connect_and_open_reports(page: Page, app_url: str, server_url: str, token: str) -> None:
-    page.goto(app_url)
-    semantics_on(page)
-    page.get_by_role("button", name="English").click()
-    for name, value in (("Server address", server_url), ("Token", token)):
-        field = page.get_by_role("textbox", name=name)
-        field.click()
-        page.keyboard.press("Control+A")
-        page.keyboard.type(value)
-    page.get_by_role("button", name="Connect").click()
-    page.get_by_role("button", name="Reports").click()
-    page.get_by_role("button", name="Filters").click()
-    page.get_by_text("Custom dates").click()
-    for name, value in (("From (YYYY-MM-DD)", FIRST_DAY), ("To (YYYY-MM-DD)", LAST_DAY)):
-        field = page.get_by_role("textbox", name=name)
-        field.click()
-        page.keyboard.type(value)
-    page.get_by_role("button", name="Apply filters").click()
-    page.get_by_text(f"1–25 of {SITES * STAFF_PER_SITE}").or_(page.get_by_text("1–25 of 50")).first.wait_for(
-        timeout=120_000)
+def connect_and_open_reports(phone: Phone, app_url: str, server_url: str, token: str) -> None:
+    """First run with the manager's token, Reports, then the last 8 weeks (every visit).
+    Each new screen is let settle first: Flutter ignores taps while a screen slides in."""
+    phone.open(app_url)
+    phone.tap_button("English")
+    phone.fill(phone.textbox("Server address"), server_url)
+    phone.fill(phone.textbox("Token"), token)
+    phone.tap_button("Connect with token")
+    phone.button("Reports").wait_for(timeout=120_000)
+    phone.screenshot("home")
+    phone.tap_button("Reports")
+    phone.text("As of ", exact=False).first.wait_for(timeout=120_000)
+    phone.screenshot("reports")
+    phone.tap_button("Filters")
+    phone.button("Apply filters").wait_for()
+    phone.screenshot("filters")
+    phone.tap(phone.role("radio", "Last 8 weeks"))
+    phone.tap_button("Apply filters")
+    phone.wait_for_text("Last 8 weeks · ")
+    phone.page.get_by_text(SITE_PAGE).wait_for(timeout=120_000)
+    phone.screenshot("custom")
 
 
-def ui_seconds(page: Page) -> tuple[float, float]:
-    """Tap "By staff" (from "By site"), seconds to the pager in the tree and to a still screen."""
-    tap_centre(page, "By site")
-    page.get_by_text("1–25 of 50").wait_for(timeout=120_000)
-    before = settled_screenshot(page, unlike=None)
+CHART_CLIP = {"x": 0, "y": 330, "width": 412, "height": 260}  # the first bars and their names
+WATCH_JS = """(pager) => { window.__tap = null; window.__built = null;
+  document.addEventListener('pointerdown', () => { window.__tap ??= performance.now(); },
+                            {capture: true, once: true});
+  const seen = () => (document.querySelector('flt-semantics-host')?.innerText || '').includes(pager);
+  const observer = new MutationObserver(() => {
+    if (window.__tap !== null && window.__built === null && seen()) {
+      window.__built = performance.now(); observer.disconnect(); } });
+  observer.observe(document.body, {subtree: true, childList: true, characterData: true}); }"""
+
+
+def show_sites(phone: Phone) -> None:
+    """Untimed reset to "By site", settled. A tap landing mid-redraw can be lost: tap again."""
+    for _attempt in range(5):
+        settled_screenshot(phone.page, unlike=None)
+        phone.tap_button("By site")
+        try:
+            phone.page.get_by_text(SITE_PAGE).wait_for(timeout=15_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    settled_screenshot(phone.page, unlike=None)
+
+
+def staff_picture(phone: Phone) -> bytes:
+    """The first staff bars as they look once drawn (the data does not change between runs)."""
+    show_sites(phone)
+    phone.tap_button("By staff")
+    phone.page.get_by_text(STAFF_PAGE).wait_for(timeout=120_000)
+    settled_screenshot(phone.page, unlike=None)
+    return phone.page.screenshot(clip=CHART_CLIP)
+
+
+def ui_seconds(phone: Phone, drawn: bytes) -> tuple[float, float] | None:
+    """Tap "By staff" (from "By site"): seconds from the tap's pointerdown to the staff pager in
+    the accessibility tree (the frame holding the new chart is built), and from the tap to the
+    chart area showing the drawn staff bars (clipped screenshots polled back to back, ~30–60 ms
+    apart). None when the tap did not register (the caller tries again)."""
+    page = phone.page
+    show_sites(phone)
+    page.evaluate(WATCH_JS, STAFF_PAGE)
     started = time.perf_counter()
     tap_centre(page, "By staff")
-    page.get_by_text(STAFF_PAGE).wait_for(timeout=120_000)
-    built = time.perf_counter() - started
-    settled_screenshot(page, unlike=before, quiet_s=0.0)
+    while page.screenshot(clip=CHART_CLIP) != drawn:
+        if time.perf_counter() - started > 20:
+            return None
     painted = time.perf_counter() - started
-    return built, painted
+    tapped, built = page.evaluate("() => [window.__tap, window.__built]")
+    if tapped is None or built is None:
+        return None
+    return (built - tapped) / 1000, painted
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         token = populate(settings)
         engine = make_engine(settings)
         load_s = bulk_load(engine, checklist, visits)
+        into_last_8_weeks(engine, dt.date.today())
         engine.dispose()
         sync = sync_server(root / "server", checklist_dir, root / "logs")
         app = app_server(free_port(), root / "app", root / "logs")
@@ -137,9 +194,19 @@ def main(argv: list[str] | None = None) -> int:
                 browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 412, "height": 915})
                 page.set_default_timeout(60_000)
-                connect_and_open_reports(page, app.url, sync.url, token)
-                ui_seconds(page)  # warm-up: the first staff answer, code paths, fonts
-                runs = [ui_seconds(page) for _ in range(args.repeats)]
+                phone = Phone(page, screens_dir=root / "screens")
+                try:
+                    connect_and_open_reports(phone, app.url, sync.url, token)
+                    drawn = staff_picture(phone)  # also the warm-up: code paths, fonts
+                    runs, lost = [], 0
+                    while len(runs) < args.repeats and lost < args.repeats:
+                        measured = ui_seconds(phone, drawn)
+                        lost += measured is None
+                        if measured is not None:
+                            runs.append(measured)
+                except Exception:  # keep the screen that did not come, for whoever runs this
+                    page.screenshot(path=str(Path(tempfile.gettempdir()) / "reports_ui-failed.png"))
+                    raise
                 browser.close()
         finally:
             for server in (app, sync):
@@ -147,11 +214,12 @@ def main(argv: list[str] | None = None) -> int:
     built = statistics.median(r[0] for r in runs)
     painted = statistics.median(r[1] for r in runs)
     target = TARGET_FACTOR * api_s + TARGET_EXTRA_S
+    print(f"  ({lost} tap(s) not registered and repeated)") if lost else None
     print(f"reports_ui: {visits * ITEMS_PER_VISIT:,} observations ({visits:,} visits × {ITEMS_PER_VISIT}), "
           f"{SITES * STAFF_PER_SITE} staff; bulk load {load_s:.1f} s; median of {args.repeats}")
     print(f"  API GET /reports/compliance?group_by=staff alone   {api_s:6.3f} s")
-    print(f"  tap 'By staff' -> staff chart built (a11y tree)     {built:6.3f} s")
-    print(f"  tap 'By staff' -> staff chart painted (still screen) {painted:6.3f} s")
+    print(f"  tap 'By staff' -> staff chart built (a11y tree)    {built:6.3f} s")
+    print(f"  tap 'By staff' -> staff chart painted (pixels)     {painted:6.3f} s")
     print(f"  target <= {TARGET_FACTOR:g} x API + {TARGET_EXTRA_S * 1000:.0f} ms = {target:.3f} s: "
           f"{'MET' if painted <= target else 'MISSED'} (painted)")
     return 0  # figures are reported, not asserted

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .app_state import AppState
 
 REPORT_ROLES = frozenset({"manager", "admin"})
+LOADING_AFTER_S = 0.25
 Overall = Literal["site", "staff"]
 Breakdown = Literal["item", "dimension"]
 
@@ -170,12 +171,17 @@ class ReportsSession:
                             ReportCache(app.device.folder), app.now)
 
     async def _fetch(self, call: Callable[[ReportSource], object]):  # type: ignore[no-untyped-def]
-        """Run one blocking source call in a worker thread; record its "as of" time."""
+        """Run one blocking source call in a worker thread; record its "as of" time. The loading
+        bar is drawn only when the answer takes longer than LOADING_AFTER_S: redrawing a whole
+        report screen just to show it would cost more than a quick answer."""
         source = await self._open_source()
-        self.loading = True
-        self.app.changed()
+        work = asyncio.ensure_future(asyncio.to_thread(call, source))
         try:
-            fetched = await asyncio.to_thread(call, source)
+            done, _ = await asyncio.wait({work}, timeout=LOADING_AFTER_S)
+            if not done:
+                self.loading = True
+                self.app.changed()
+            fetched = await work
         except ReportsError as exc:
             raise _refusal(exc) from exc
         finally:

@@ -201,6 +201,8 @@ def table(reports: ReportsSession, rows: tuple[TableRow, ...], *, key: str, on_r
 
 def chart_and_table(reports: ReportsSession, name: str, model: Overview, *, on_row=None,
                     with_source: bool = False, chart: bool = True) -> list[ft.Control | None]:
-    return [bar_chart(reports, model.chart, key=f"{name}-chart", on_bar=on_row) if chart else None,
-            pager(reports, name, model.chart.page),
-            table(reports, model.table, key=f"{name}-table", on_row=on_row, with_source=with_source)]
+    return [pager(reports, name, model.chart.page),
+            # One key per place, not per grouping: switching site/staff then patches the chart and
+            # the table in place (texts, bar lengths) instead of replacing ~600 controls.
+            bar_chart(reports, model.chart, key="report-chart", on_bar=on_row) if chart else None,
+            table(reports, model.table, key="report-table", on_row=on_row, with_source=with_source)]
