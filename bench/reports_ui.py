@@ -13,6 +13,7 @@ Run: python bench/reports_ui.py [--quick] [--repeats N]"""
 from __future__ import annotations
 
 import argparse
+import os
 import datetime as dt
 import statistics
 import sys
@@ -161,6 +162,10 @@ def ui_seconds(phone: Phone, drawn: bytes) -> tuple[float, float] | None:
             return None
     painted = time.perf_counter() - started
     tapped, built = page.evaluate("() => [window.__tap, window.__built]")
+    if os.environ.get("PROBE"):
+        print("ws after tap (ms, bytes; negative = sent):",
+              page.evaluate("(t) => window.__ws.filter(m => m[0] >= t).map(m => [Math.round(m[0] - t), m[1]])", tapped),
+              "built", round(built - tapped))
     if tapped is None or built is None:
         return None
     return (built - tapped) / 1000, painted
@@ -193,6 +198,14 @@ def main(argv: list[str] | None = None) -> int:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 412, "height": 915})
+                if os.environ.get("PROBE"):
+                    page.add_init_script("""(() => { window.__ws = []; const Orig = window.WebSocket;
+                      window.WebSocket = function(...a) { const ws = new Orig(...a);
+                        ws.addEventListener('message', (m) => window.__ws.push([performance.now(),
+                          m.data.byteLength || m.data.size || m.data.length]));
+                        const send = ws.send.bind(ws);
+                        ws.send = (d) => { window.__ws.push([performance.now(), -(d.byteLength || d.length)]); send(d); };
+                        return ws; }; window.WebSocket.prototype = Orig.prototype; })()""")
                 page.set_default_timeout(60_000)
                 phone = Phone(page, screens_dir=root / "screens")
                 try:
@@ -204,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
                         lost += measured is None
                         if measured is not None:
                             runs.append(measured)
+                    api_after_s = api_seconds(sync.url, token, args.repeats)
                 except Exception:  # keep the screen that did not come, for whoever runs this
                     page.screenshot(path=str(Path(tempfile.gettempdir()) / "reports_ui-failed.png"))
                     raise
@@ -213,11 +227,15 @@ def main(argv: list[str] | None = None) -> int:
                 server.stop()
     built = statistics.median(r[0] for r in runs)
     painted = statistics.median(r[1] for r in runs)
+    # The API alone is timed before and after the browser runs; the faster figure sets the
+    # (stricter) target.
+    api_s = min(api_s, api_after_s)
     target = TARGET_FACTOR * api_s + TARGET_EXTRA_S
     print(f"  ({lost} tap(s) not registered and repeated)") if lost else None
     print(f"reports_ui: {visits * ITEMS_PER_VISIT:,} observations ({visits:,} visits × {ITEMS_PER_VISIT}), "
           f"{SITES * STAFF_PER_SITE} staff; bulk load {load_s:.1f} s; median of {args.repeats}")
-    print(f"  API GET /reports/compliance?group_by=staff alone   {api_s:6.3f} s")
+    print(f"  API GET /reports/compliance?group_by=staff alone   {api_s:6.3f} s "
+          f"(faster of before/after the browser runs)")
     print(f"  tap 'By staff' -> staff chart built (a11y tree)    {built:6.3f} s")
     print(f"  tap 'By staff' -> staff chart painted (pixels)     {painted:6.3f} s")
     print(f"  target <= {TARGET_FACTOR:g} x API + {TARGET_EXTRA_S * 1000:.0f} ms = {target:.3f} s: "

@@ -55,10 +55,10 @@ class ReportCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".reports_cache.")
             try:
+                # No fsync: this is a cache. After a power cut it may hold an older answer or
+                # none (a miss), never a torn file, since the rename is atomic.
                 with os.fdopen(handle, "w", encoding="utf-8") as out:
                     json.dump(entries, out, ensure_ascii=False)
-                    out.flush()
-                    os.fsync(out.fileno())
                 os.replace(temp, self.path)
             except BaseException:
                 Path(temp).unlink(missing_ok=True)

@@ -160,15 +160,24 @@ class ReportsSession:
 
     async def _open_source(self) -> ReportSource:
         """A source on the current credentials (read each time: a new token or sign-out counts
-        at once). Its client is closed by the caller when the action's requests are done."""
+        at once). Its client is closed by the caller when the action's requests are done. Made
+        in a worker thread: reading the credentials and setting up a client are blocking."""
         from audit_app.sync import load_credentials
 
         app = self.app
-        creds = await app.access.locked(load_credentials, app.device.folder)
-        if creds is None:
+
+        def make() -> ReportSource | None:
+            with app.device.lock:
+                creds = load_credentials(app.device.folder)
+            if creds is None:
+                return None
+            return ReportSource(ReportsClient(creds.server_url, creds.token, transport=self.transport),
+                                ReportCache(app.device.folder), app.now)
+
+        source = await asyncio.to_thread(make)
+        if source is None:
             raise refuse("not_connected", "error.not_connected")
-        return ReportSource(ReportsClient(creds.server_url, creds.token, transport=self.transport),
-                            ReportCache(app.device.folder), app.now)
+        return source
 
     async def _fetch(self, call: Callable[[ReportSource], object]):  # type: ignore[no-untyped-def]
         """Run one blocking source call in a worker thread; record its "as of" time. The loading
@@ -217,11 +226,13 @@ class ReportsSession:
         return await self._act(action)
 
     async def show_overall(self, group_by: Overall) -> bool:
-        """The "By site" / "By staff" switch."""
+        """The "By site" / "By staff" switch. The screen keeps the current chart until the new
+        answer is in, then draws it once: one redraw, patched in place, and never an older
+        answer for the new grouping shown as if it were fresh."""
         async def action() -> None:
+            answer = await self._fetch(lambda s: s.compliance(group_by, self.params()))
+            self._answers[group_by] = answer
             self.overall_by = group_by
-            self.app.changed()
-            await self._compliance(group_by, group_by, self.params())
         return await self._act(action)
 
     def turn_page(self, name: str, page: int) -> None:

@@ -76,10 +76,13 @@ def filter_summary(reports: ReportsSession) -> ft.Control:
 
 
 def status_banner(reports: ReportsSession) -> ft.Control | None:
-    """Offline: the answer shown is the last one kept, with its time. Loading: a thin bar."""
+    """Offline: the answer shown is the last one kept, with its time. Loading: a still line of
+    text in the place of the "as of" line (an animated bar would repaint the whole screen every
+    frame, taking the CPU the answer is being computed with)."""
     lang = reports.app.lang
     if reports.loading:
-        return ft.ProgressBar(key="reports-loading")
+        return ft.Text(text(lang, "reports.loading"), size=12, color=ft.Colors.BLUE_700,
+                       key="reports-status")
     if reports.offline and reports.as_of is not None:
         return ft.Container(
             key="reports-offline", bgcolor=ft.Colors.AMBER_50, border_radius=8, padding=ft.Padding.all(10),
@@ -89,7 +92,7 @@ def status_banner(reports: ReportsSession) -> ft.Control | None:
                                          time=reports.as_of.strftime("%Y-%m-%d %H:%M")), expand=True)]))
     if reports.as_of is not None:
         return ft.Text(text(lang, "reports.as_of", time=reports.as_of.strftime("%Y-%m-%d %H:%M")),
-                       size=12, color=ft.Colors.BLUE_GREY_500)
+                       size=12, color=ft.Colors.BLUE_GREY_500, key="reports-status")
     return None
 
 

@@ -127,3 +127,20 @@ def test_an_auditor_is_refused_before_any_request(device, demo_server: RunningSe
     connect(app, demo_server.url, demo_server.tokens["demo-auditor"], "demo-auditor", "auditor", None)
     assert not run(app.reports.open())
     assert app.error.code == "reports_forbidden" and app.reports.overall is None
+
+
+def test_csv_export_hands_the_servers_rows_for_the_screen_to_the_save_dialog(manager: AppState) -> None:
+    reports = manager.reports
+    run(reports.open())
+    run(reports.show_overall("staff"))
+    saved: list[tuple[str, bytes]] = []
+
+    async def save(name: str, data: bytes) -> None:
+        saved.append((name, data))
+
+    assert run(reports.export_csv(save)), manager.error
+    ((name, data),) = saved
+    assert name == "compliance-staff-2026-11-01-2026-11-23.csv"
+    lines = data.decode("utf-8").splitlines()
+    assert lines[0].startswith("key,label,") and len(lines) == 1 + len(reports._answers["staff"].rows)
+    assert manager.flash == "reports.exported"
