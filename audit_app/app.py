@@ -24,6 +24,7 @@ from audit_app.device import Device, open_device
 from audit_app.evidence import clean_unreferenced_photos
 from audit_app.state import AppState, DeviceAccess, DeviceRegistry
 from audit_app.views import Services, broken_view, build_view
+from audit_app.views.camera import make_take_photo
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ def make_main(registry: DeviceRegistry, root: Path):
                     data = Path(picked.path).read_bytes()
                 await state.add_photo(item_key, data or b"")
 
-        services = Services(add_photo=add_photo, picker=picker)
+        services = Services(add_photo=add_photo, take_photo=make_take_photo(page, state), picker=picker)
 
         def navigate(route: str) -> None:
             if page.route != route:

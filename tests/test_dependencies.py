@@ -51,3 +51,18 @@ def test_server_imports_only_the_domain_from_audit_app():
 
 def test_audit_app_package_init_stays_empty():
     assert (ROOT / "audit_app" / "__init__.py").read_text().strip() == ""
+
+
+def test_app_state_imports_no_flet():
+    """Actions and their state are testable without a UI: flet stays in views/ and app.py."""
+    for path in sorted((ROOT / "audit_app" / "state").glob("*.py")):
+        roots = {name.split(".")[0] for name in imported_modules(path)}
+        assert "flet" not in roots, f"state/{path.name} imports flet"
+
+
+def test_views_do_not_write_to_the_store():
+    """Screens read state and call its actions; every save goes through audit_app.state."""
+    for path in sorted((ROOT / "audit_app" / "views").glob("*.py")):
+        for name in imported_modules(path):
+            assert not name.startswith(("audit_app.store.", "audit_app.sync", "audit_app.photos",
+                                        "audit_app.device")), f"views/{path.name} imports {name}"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from audit_app.domain import Problem
 from audit_app.i18n import is_chinese, t
 from audit_app.photos import PhotoRejected, PhotoStoreError
-from audit_app.store import StoreError
+from audit_app.store import FinaliseRefused, StoreError
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,11 @@ def ui_error(exc: BaseException) -> UiError:
     """The UI's view of any failure an action can meet."""
     if isinstance(exc, ActionRefused):
         return exc.error
-    if isinstance(exc, StoreError):  # store, stopwatch and finalise (with the domain's problems)
+    if isinstance(exc, FinaliseRefused):  # Review lists each problem; the banner only counts them
+        return UiError(code=exc.code, message_en=t("en", "error.finalise_refused", count=len(exc.problems)),
+                       message_zh=t("zh-CN", "error.finalise_refused", count=len(exc.problems)),
+                       problems=tuple(exc.problems))
+    if isinstance(exc, StoreError):  # store and stopwatch errors
         problems = tuple(getattr(exc, "problems", ()))
         return UiError(code=exc.code, message_en=exc.message_en, message_zh=exc.message_zh,
                        problems=problems)

@@ -40,10 +40,10 @@ def format_number(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def format_elapsed(seconds: float) -> str:
-    """Live stopwatch text: "2.4 s" under a minute, "1:05.3" above."""
+def format_elapsed(seconds: float, unit: str = "s") -> str:
+    """Live stopwatch text: "2.4 s" (`unit` is the word for seconds) under a minute, "1:05.3" above."""
     if seconds < 60:
-        return f"{seconds:.1f} s"
+        return f"{seconds:.1f} {unit}"
     minutes, rest = divmod(seconds, 60)
     return f"{int(minutes)}:{rest:04.1f}"
 

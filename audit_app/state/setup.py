@@ -104,10 +104,7 @@ class ConnectionActions:
             self.server_url = server
             await self._save_prefs(offline_only=False)
             self.flash = "settings.token_saved"
-        ok = await self.act(action)
-        if ok:
-            self.flash = "settings.token_saved"
-        return ok
+        return await self.act(action)
 
     async def load_server_url(self: AppState) -> None:
         try:

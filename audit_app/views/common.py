@@ -14,6 +14,9 @@ import flet as ft
 from audit_app.i18n import t
 from audit_app.state import AppState
 
+# The theme's font (the app's CJK font); a button's own text style must name it again, or
+# Chinese on that button is drawn with the web client's Latin-only default.
+FONT = "CJK"
 TOUCH = 48
 BIG = 56
 PASS_COLOUR = ft.Colors.GREEN_700
@@ -44,7 +47,7 @@ def on_value(action: Callable[..., object], *args: object):
 def big_button(text: str, handler, *, icon=None, filled: bool = True, key: str | None = None,
                disabled: bool = False, colour=None) -> ft.Control:
     style = ft.ButtonStyle(shape=ft.RoundedRectangleBorder(radius=12),
-                           text_style=ft.TextStyle(size=18, weight=ft.FontWeight.W_600),
+                           text_style=ft.TextStyle(size=18, weight=ft.FontWeight.W_600, font_family=FONT),
                            bgcolor=colour)
     cls = ft.FilledButton if filled else ft.OutlinedButton
     return cls(content=text, icon=icon, on_click=handler, height=BIG, expand=True, style=style,
@@ -58,7 +61,7 @@ def choice_button(text: str, handler, *, selected: bool, colour, key: str | None
                            bgcolor=colour if selected else None,
                            color=ft.Colors.WHITE if selected else colour,
                            side=ft.BorderSide(2, colour),
-                           text_style=ft.TextStyle(size=16, weight=ft.FontWeight.W_600))
+                           text_style=ft.TextStyle(size=16, weight=ft.FontWeight.W_600, font_family=FONT))
     return ft.OutlinedButton(content=text, on_click=handler, height=TOUCH, expand=True, style=style,
                              key=key, disabled=disabled)
 
@@ -85,9 +88,15 @@ def flash_bar(state: AppState) -> ft.Control | None:
                                         ft.Text(t(state.lang, state.flash), expand=True)]))
 
 
+def icon_button(icon, name: str, handler, *, size: float = TOUCH, disabled: bool = False,
+                **style: object) -> ft.Control:
+    """An icon-only button whose accessible name is `name` (a tooltip alone gives none on the web)."""
+    return ft.Semantics(label=name, button=True, content=ft.IconButton(
+        icon, on_click=handler, width=size, height=size, disabled=disabled, **style))
+
+
 def back_button(state: AppState, handler) -> ft.Control:
-    return ft.IconButton(ft.Icons.ARROW_BACK, tooltip=t(state.lang, "common.back"), on_click=handler,
-                         width=TOUCH, height=TOUCH)
+    return icon_button(ft.Icons.ARROW_BACK, t(state.lang, "common.back"), handler)
 
 
 def screen(state: AppState, route: str, title: str, body: list[ft.Control | None], *,
@@ -95,7 +104,9 @@ def screen(state: AppState, route: str, title: str, body: list[ft.Control | None
            bottom: ft.Control | None = None, scroll: bool = True) -> ft.View:
     """One screen: app bar, the error banner, the body (scrolling) and an optional bottom bar."""
     banner = [c for c in (error_banner(state), flash_bar(state)) if c is not None]
-    content = [c for c in [*banner, *body] if c is not None]
+    # The banners live in one fixed slot, so showing one never shifts the body's positions
+    # (a shifted position made the next redraw lose a control).
+    content = [ft.Column(banner, spacing=8, key="banners"), *(c for c in body if c is not None)]
     return ft.View(
         route=route,
         appbar=ft.AppBar(title=ft.Text(title, size=20, weight=ft.FontWeight.W_600), leading=leading,

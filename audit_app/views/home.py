@@ -16,7 +16,7 @@ def _count_tile(state: AppState, visit_state: VisitState) -> ft.Control:
     count = state.home.counts.get(visit_state, 0)
     label = state_label(state.lang, visit_state)
     return ft.Container(
-        col={"xs": 6, "sm": 4}, padding=ft.Padding.all(10), border_radius=10,
+        expand=True, padding=ft.Padding.all(10), border_radius=10,
         bgcolor=ft.Colors.with_opacity(0.08, STATE_COLOURS[visit_state]),
         content=ft.Column([ft.Text(str(count), size=26, weight=ft.FontWeight.BOLD,
                                    color=STATE_COLOURS[visit_state]),
@@ -50,10 +50,15 @@ def home_view(state: AppState, nav_actions: list[ft.Control]) -> ft.View:
                     else t(lang, "home.nothing_pending"))
     if state.prefs.offline_only:
         pending_text = t(lang, "home.offline_only")
+    who = state.roster.user_name
+    signed_in = (ft.Text(t(lang, "home.signed_in", name=who, role=t(lang, f"role.{state.roster.role}")),
+                         size=13, color=ft.Colors.BLUE_GREY_700) if who and state.roster.role else None)
     tiles = [_count_tile(state, s) for s in VisitState]
+    tile_rows = [ft.Row(tiles[i:i + 3], spacing=8) for i in range(0, len(tiles), 3)]
     rows = [_visit_row(state, s) for s in home.summaries]
     body = [
-        ft.ResponsiveRow(tiles, spacing=8, run_spacing=8),
+        signed_in,
+        ft.Column(tile_rows, spacing=8),
         ft.Container(
             padding=ft.Padding.all(10), border_radius=10, bgcolor=ft.Colors.BLUE_GREY_50,
             content=ft.Row([ft.Column([ft.Text(pending_text, weight=ft.FontWeight.W_500),

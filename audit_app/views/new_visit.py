@@ -42,8 +42,9 @@ def new_visit_view(state: AppState) -> ft.View:
                             on_blur=on_value(state.pick_site), on_submit=on_value(state.pick_site),
                             helper=t(lang, "new_visit.no_roster"))
     chosen_site = roster.site(form.site_id)
-    staff = [ft.Checkbox(label=person.name, value=person.id in form.staff_ids, height=TOUCH,
-                         on_change=on(state.toggle_staff, person.id))
+    staff = [ft.Container(ft.Checkbox(label=person.name, value=person.id in form.staff_ids,
+                                      on_change=on(state.toggle_staff, person.id)),
+                          height=TOUCH, alignment=ft.Alignment.CENTER_LEFT)
              for person in (chosen_site.staff if chosen_site else ())]
     body = [
         section_title(t(lang, "new_visit.checklist")),

@@ -35,8 +35,8 @@ def review_view(state: AppState) -> ft.View:
     score_colour = FAIL_COLOUR if model.knocked_out else PASS_COLOUR
     summary = ft.Container(
         padding=ft.Padding.all(12), border_radius=12, bgcolor=ft.Colors.BLUE_GREY_50,
-        content=ft.Column([
-            ft.Row([ft.Text(t(lang, "review.score"), size=16, expand=True),
+        content=ft.Column([c for c in [
+            ft.Row([ft.Text(t(lang, "review.score_so_far" if editable else "review.score"), size=16, expand=True),
                     ft.Text(_percent(model.visit_score), size=30, weight=ft.FontWeight.BOLD, color=score_colour)]),
             ft.Text(t(lang, "review.knocked_out_note", raw=_percent(model.score)), color=FAIL_COLOUR)
             if model.knocked_out else None,
@@ -44,7 +44,7 @@ def review_view(state: AppState) -> ft.View:
                     ft.Container(ft.Text(state_label(lang, session.state), color=ft.Colors.WHITE, size=13),
                                  bgcolor=STATE_COLOURS[session.state], border_radius=12,
                                  padding=ft.Padding.symmetric(vertical=4, horizontal=10))]),
-        ], spacing=6))
+        ] if c is not None], spacing=6))
     missing = [_line(state, line, ft.Icons.ERROR_OUTLINE, ft.Colors.ORANGE_800, editable) for line in model.missing]
     knockouts = [_line(state, line, ft.Icons.DANGEROUS, FAIL_COLOUR, editable) for line in model.knockouts]
     failed = [_line(state, line, ft.Icons.CANCEL, FAIL_COLOUR, editable) for line in model.failed]

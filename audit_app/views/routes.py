@@ -29,6 +29,7 @@ class Services:
     """Page-bound helpers a view may need (the file picker lives on the page, not in state)."""
 
     add_photo: Callable[[str | None], object]
+    take_photo: Callable[[str | None], object] | None = None   # only where there is a camera
     picker: object = None          # the page's FilePicker, kept referenced while the page lives
 
 
@@ -68,7 +69,7 @@ def build_view(state: AppState, services: Services) -> ft.View:
     if route == Route.NEW_VISIT:
         return new_visit_view(state)
     if route == Route.RUNNER and state.visit is not None:
-        return runner_view(state, services.add_photo)
+        return runner_view(state, services)
     if route == Route.REVIEW and state.visit is not None:
         return review_view(state)
     if route == Route.SYNC:

@@ -8,11 +8,11 @@ from audit_app.i18n import t
 from audit_app.state import AppState, Route
 from audit_app.state.runner_model import progress, section_rows, text_of
 
-from .common import TOUCH, back_button, big_button, on, screen
+from .common import TOUCH, back_button, big_button, icon_button, on, screen
 from .runner_items import item_card
 
 
-def runner_view(state: AppState, on_add_photo) -> ft.View:
+def runner_view(state: AppState, services) -> ft.View:
     lang = state.lang
     session = state.visit
     checklist, visit = session.checklist, session.visit
@@ -27,12 +27,11 @@ def runner_view(state: AppState, on_add_photo) -> ft.View:
                 color=ft.Colors.BLUE_GREY_700),
         ft.Text(text_of(sections[index].title, lang), size=20, weight=ft.FontWeight.W_600),
     ], spacing=4)
-    cards = [item_card(state, row, on_add_photo) for row in section_rows(checklist, visit, index, lang)]
-    previous = ft.IconButton(ft.Icons.CHEVRON_LEFT, tooltip=t(lang, "runner.previous_section"), width=TOUCH + 8,
-                             height=TOUCH + 8, on_click=on(state.go_section, index - 1), disabled=index == 0)
-    following = ft.IconButton(ft.Icons.CHEVRON_RIGHT, tooltip=t(lang, "runner.next_section"), width=TOUCH + 8,
-                              height=TOUCH + 8, on_click=on(state.go_section, index + 1),
-                              disabled=index >= len(sections) - 1)
+    cards = [item_card(state, row, services) for row in section_rows(checklist, visit, index, lang)]
+    previous = icon_button(ft.Icons.CHEVRON_LEFT, t(lang, "runner.previous_section"),
+                           on(state.go_section, index - 1), size=TOUCH + 8, disabled=index == 0)
+    following = icon_button(ft.Icons.CHEVRON_RIGHT, t(lang, "runner.next_section"),
+                            on(state.go_section, index + 1), size=TOUCH + 8, disabled=index >= len(sections) - 1)
     last = index >= len(sections) - 1
     bottom = ft.Row([previous, big_button(t(lang, "runner.review"), on(state.review), icon=ft.Icons.CHECKLIST,
                                           filled=last, key="review"), following], spacing=8)

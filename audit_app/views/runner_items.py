@@ -13,31 +13,31 @@ from audit_app.state import AppState
 from audit_app.state.runner_model import ItemRow, format_elapsed, in_unit, format_number, unit_label
 from audit_app.stopwatch import Stopwatch
 
-from .common import BIG, FAIL_COLOUR, NA_COLOUR, PASS_COLOUR, TOUCH, choice_button, on, on_value
+from .common import BIG, FONT, FAIL_COLOUR, NA_COLOUR, PASS_COLOUR, TOUCH, choice_button, icon_button, on, on_value
 
 TICK_S = 0.1
 
 
 @ft.component
-def ElapsedText(watch: Stopwatch | None, running: bool, marks: int) -> ft.Control:
+def ElapsedText(watch: Stopwatch | None, running: bool, marks: int, unit: str) -> ft.Control:
     """The live elapsed time: an asyncio ticker that only redraws this text."""
-    text, set_text = ft.use_state(format_elapsed(watch.elapsed()) if watch else format_elapsed(0))
+    text, set_text = ft.use_state(format_elapsed(watch.elapsed() if watch else 0, unit))
 
     def start_ticker():
-        set_text(format_elapsed(watch.elapsed()) if watch else format_elapsed(0))
+        set_text(format_elapsed(watch.elapsed() if watch else 0, unit))
         if watch is None or not running:
             return None
 
         async def tick() -> None:
             while watch.running:
-                set_text(format_elapsed(watch.elapsed()))
+                set_text(format_elapsed(watch.elapsed(), unit))
                 await asyncio.sleep(TICK_S)
-            set_text(format_elapsed(watch.elapsed()))
+            set_text(format_elapsed(watch.elapsed(), unit))
         task = asyncio.create_task(tick())
         return task.cancel
 
-    ft.use_effect(start_ticker, [watch, running, marks])
-    return ft.Text(text, size=32, weight=ft.FontWeight.BOLD, font_family="RobotoMono")
+    ft.use_effect(start_ticker, [watch, running, marks, unit])
+    return ft.Text(text, size=32, weight=ft.FontWeight.BOLD)
 
 
 def _marks(row: ItemRow, lang: str) -> list[ft.Control]:
@@ -75,18 +75,21 @@ def _stopwatch(state: AppState, row: ItemRow, disabled: bool) -> list[ft.Control
     marks = len(watch.marks) if watch else 0
     running = bool(watch and watch.running)
     done = watch is not None and watch.next_label is None or (watch is None and row.value is not None)
-    label = t(lang, "runner.mark") if running else t(lang, "runner.start")
-    style = ft.ButtonStyle(shape=ft.RoundedRectangleBorder(radius=14),
-                           bgcolor=ft.Colors.ORANGE_700 if running else ft.Colors.BLUE_700,
-                           text_style=ft.TextStyle(size=22, weight=ft.FontWeight.BOLD))
-    tap = ft.FilledButton(content=label, icon=ft.Icons.FLAG if running else ft.Icons.TIMER, height=BIG + 16,
+    label = t(lang, "runner.mark") if running else t(lang, "runner.measured") if done else t(lang, "runner.start")
+    # Once measured the button greys out (disabled): Undo takes the last mark back.
+    colour = ft.Colors.ORANGE_700 if running else None if done else ft.Colors.BLUE_700
+    style = ft.ButtonStyle(shape=ft.RoundedRectangleBorder(radius=14), bgcolor=colour,
+                           text_style=ft.TextStyle(size=22, weight=ft.FontWeight.BOLD, font_family=FONT))
+    icon = ft.Icons.FLAG if running else ft.Icons.CHECK if done else ft.Icons.TIMER
+    tap = ft.FilledButton(content=label, icon=icon, height=BIG + 16,
                           expand=True, style=style, on_click=on(state.stopwatch_tap, row.key),
                           disabled=disabled or done)
     undo = ft.OutlinedButton(content=t(lang, "runner.undo"), icon=ft.Icons.UNDO, height=TOUCH,
                              on_click=on(state.stopwatch_undo, row.key), disabled=disabled or (marks == 0 and row.value is None))
-    shown = ElapsedText(watch, running, marks) if watch else ft.Text(
-        format_elapsed(float(row.value)) if isinstance(row.value, (int, float)) and not row.na else format_elapsed(0),
-        size=32, weight=ft.FontWeight.BOLD)
+    seconds_word = t(lang, "unit.s")
+    saved = float(row.value) if isinstance(row.value, (int, float)) and not row.na else 0.0
+    shown = ElapsedText(watch, running, marks, seconds_word) if watch else ft.Text(
+        format_elapsed(saved, seconds_word), size=32, weight=ft.FontWeight.BOLD)
     return [ft.Row([shown, ft.Container(expand=True), undo]), ft.Row([tap]),
             ft.Row([_na_button(state, row, disabled)])]
 
@@ -106,12 +109,12 @@ def _count(state: AppState, row: ItemRow, disabled: bool, item) -> list[ft.Contr
     shown = "–" if row.value is None or row.na else str(row.value)
     unit = t(lang, f"unit.{item.unit}") if item.unit else ""
     return [ft.Row([
-        ft.IconButton(ft.Icons.REMOVE, tooltip=t(lang, "runner.less"), on_click=on(state.step_count, row.key, -1),
-                      width=BIG, height=BIG, disabled=disabled, style=ft.ButtonStyle(side=ft.BorderSide(1, NA_COLOUR))),
+        icon_button(ft.Icons.REMOVE, t(lang, "runner.less"), on(state.step_count, row.key, -1), size=BIG,
+                    disabled=disabled, style=ft.ButtonStyle(side=ft.BorderSide(1, NA_COLOUR))),
         ft.Text(f"{shown} {unit}".strip(), size=26, weight=ft.FontWeight.BOLD, text_align=ft.TextAlign.CENTER,
                 expand=True),
-        ft.IconButton(ft.Icons.ADD, tooltip=t(lang, "runner.more"), on_click=on(state.step_count, row.key, 1),
-                      width=BIG, height=BIG, disabled=disabled, style=ft.ButtonStyle(side=ft.BorderSide(1, NA_COLOUR))),
+        icon_button(ft.Icons.ADD, t(lang, "runner.more"), on(state.step_count, row.key, 1), size=BIG,
+                    disabled=disabled, style=ft.ButtonStyle(side=ft.BorderSide(1, NA_COLOUR))),
     ]), ft.Row([_na_button(state, row, disabled)])]
 
 
@@ -127,7 +130,7 @@ def _text(state: AppState, row: ItemRow, disabled: bool) -> list[ft.Control]:
                          disabled=disabled, on_blur=on_value(state.answer_text, row.key))]
 
 
-def _photos(state: AppState, row: ItemRow, on_add_photo, disabled: bool) -> list[ft.Control]:
+def _photos(state: AppState, row: ItemRow, services, disabled: bool) -> list[ft.Control]:
     lang = state.lang
     session = state.visit
     tiles: list[ft.Control] = []
@@ -135,25 +138,29 @@ def _photos(state: AppState, row: ItemRow, on_add_photo, disabled: bool) -> list
         thumb = session.thumbnails.get(sha) if session else None
         image = ft.Image(src=thumb, width=96, height=96, fit=ft.BoxFit.COVER, border_radius=8,
                          semantics_label=t(lang, "runner.photo")) if thumb else ft.Icon(ft.Icons.IMAGE, size=48)
-        tiles.append(ft.Stack([image, ft.IconButton(
-            ft.Icons.DELETE, tooltip=t(lang, "runner.delete_photo"), on_click=on(state.delete_photo, sha),
-            icon_color=ft.Colors.WHITE, bgcolor=ft.Colors.with_opacity(0.6, ft.Colors.BLACK), right=0, top=0,
-            disabled=disabled)], width=96, height=96))
+        delete = icon_button(ft.Icons.DELETE, t(lang, "runner.delete_photo"), on(state.delete_photo, sha),
+                             disabled=disabled, icon_color=ft.Colors.WHITE,
+                             bgcolor=ft.Colors.with_opacity(0.6, ft.Colors.BLACK))
+        tiles.append(ft.Stack([image, ft.Container(delete, right=0, top=0)], width=96, height=96))
     for _ in range(session.processing_photos.get(row.key, 0) if session else 0):
         tiles.append(ft.Container(ft.ProgressRing(semantics_label=t(lang, "runner.processing_photo")),
                                   width=96, height=96, alignment=ft.Alignment.CENTER,
                                   bgcolor=ft.Colors.BLUE_GREY_50, border_radius=8))
-    add = ft.OutlinedButton(content=t(lang, "runner.add_photo"), icon=ft.Icons.ADD_A_PHOTO, height=TOUCH,
-                            on_click=on(on_add_photo, row.key), disabled=disabled)
-    return [ft.Row([*tiles], wrap=True, spacing=8) if tiles else None, ft.Row([add])]
+    buttons = [ft.OutlinedButton(content=t(lang, "runner.add_photo"), icon=ft.Icons.ADD_A_PHOTO, height=TOUCH,
+                                 on_click=on(services.add_photo, row.key), disabled=disabled)]
+    if services.take_photo is not None:
+        buttons.append(ft.OutlinedButton(content=t(lang, "runner.take_photo"), icon=ft.Icons.CAMERA_ALT,
+                                         height=TOUCH, on_click=on(services.take_photo, row.key),
+                                         disabled=disabled))
+    return [ft.Row([*tiles], wrap=True, spacing=8) if tiles else None, ft.Row(buttons, wrap=True)]
 
 
 def _note(state: AppState, row: ItemRow, disabled: bool) -> ft.Control:
-    return ft.TextField(label=t(state.lang, "runner.note"), value=row.note or "", dense=True, disabled=disabled,
+    return ft.TextField(label=t(state.lang, "runner.note"), value=row.note or "", disabled=disabled,
                         on_blur=on_value(state.set_note, row.key), on_submit=on_value(state.set_note, row.key))
 
 
-def item_card(state: AppState, row: ItemRow, on_add_photo) -> ft.Control:
+def item_card(state: AppState, row: ItemRow, services) -> ft.Control:
     session = state.visit
     item = session.checklist.item_map[row.key]
     disabled = not session.editable
@@ -173,7 +180,8 @@ def item_card(state: AppState, row: ItemRow, on_add_photo) -> ft.Control:
     if row.verdict:
         verdict = ft.Text(row.verdict, size=18, weight=ft.FontWeight.W_600,
                           color=PASS_COLOUR if row.outcome is Outcome.PASS else FAIL_COLOUR)
-    photos = _photos(state, row, on_add_photo, disabled) if (row.photo != "none" or row.kind is Kind.PHOTO) else []
+    # Evidence may back any answer; items whose policy asks for a photo say so in their marks.
+    photos = _photos(state, row, services, disabled)
     focused = session.focus_item == row.key
     done_icon = ft.Icon(ft.Icons.CHECK_CIRCLE if row.answered else ft.Icons.RADIO_BUTTON_UNCHECKED,
                         color=PASS_COLOUR if row.answered else ft.Colors.BLUE_GREY_300, size=22)
@@ -184,4 +192,5 @@ def item_card(state: AppState, row: ItemRow, on_add_photo) -> ft.Control:
         content=ft.Column([c for c in [
             ft.Row([done_icon, ft.Text(row.text, size=16, expand=True)], vertical_alignment=ft.CrossAxisAlignment.START),
             ft.Row(_marks(row, state.lang), wrap=True, spacing=6) if _marks(row, state.lang) else None,
-            *answer, verdict, *photos, _note(state, row, disabled)] if c is not None], spacing=8))
+            *answer, verdict, *photos, _note(state, row, disabled)] if c is not None], spacing=8,
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH))

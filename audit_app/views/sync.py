@@ -24,7 +24,7 @@ def _result_line(state: AppState, result) -> ft.Control:
     summary = next((s for s in state.home.summaries if s.visit_id == result.visit_id), None)
     site = state.roster.site_name(summary.site_id) if summary else result.visit_id[:8]
     return ft.ListTile(
-        title=ft.Text(f"{site} · r{result.revision}"),
+        title=ft.Text(t(lang, "sync.visit_line", site=site, revision=result.revision)),
         subtitle=ft.Text("\n".join([x for x in [reason, *problems] if x]) or None, size=13) if (reason or problems) else None,
         trailing=ft.Container(ft.Text(t(lang, f"sync.outcome_{outcome}"), color=ft.Colors.WHITE, size=13),
                               bgcolor=_OUTCOME_COLOURS.get(outcome, ft.Colors.BLUE_GREY_600), border_radius=12,

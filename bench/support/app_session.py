@@ -64,13 +64,23 @@ class AppSession:
         return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
     async def wait_stored(self, value: object, timeout_s: float = 30.0) -> float:
-        """Poll the store file until it holds `value` for the tapped item; when it did."""
+        """Poll the store file until it holds `value` for the tapped item; when it did. The file
+        is re-read only when replaced (the store writes a new file and renames it over)."""
         deadline = time.perf_counter() + timeout_s
-        while stored_answer(self.store_file, TAPPED_ITEM) != value:
+        seen: tuple[int, int] | None = None
+        while True:
+            try:
+                stat = self.store_file.stat()
+                version = (stat.st_ino, stat.st_mtime_ns)
+            except FileNotFoundError:
+                version = None
+            if version != seen:
+                seen = version
+                if stored_answer(self.store_file, TAPPED_ITEM) == value:
+                    return time.perf_counter()
             if time.perf_counter() > deadline:
                 raise TimeoutError(f"{TAPPED_ITEM}={value!r} never reached {self.store_file}")
             await asyncio.sleep(POLL_S)
-        return time.perf_counter()
 
     async def tap_to_saved(self, pass_xy: tuple[float, float], fail_xy: tuple[float, float]) -> float:
         """Seconds from a mouse click on Pass to the answer durable in the store file.
@@ -90,7 +100,6 @@ async def new_device_session(browser: Browser, app_url: str, devices_dir: Path) 
     page.set_default_timeout(60_000)
     await page.goto(app_url)
     await enable_semantics(page)
-    await page.get_by_role("button", name="English", exact=True).click()
     await page.get_by_role("button", name="Offline only", exact=True).click()
     await page.get_by_role("button", name="New visit", exact=True).wait_for()
     made = set(devices_dir.iterdir()) - before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -30,7 +31,14 @@ class Clock:
 
 
 def run(coro):
-    return asyncio.run(coro)
+    """Run an action to completion. Playwright's sync API (the browser tests' session fixtures)
+    keeps an event loop running in this thread, so then the action gets a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, coro).result()
 
 
 @pytest.fixture

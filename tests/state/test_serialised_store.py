@@ -3,7 +3,6 @@ other's writes: every call of a device runs under `device.lock`."""
 
 from __future__ import annotations
 
-import asyncio
 import threading
 
 from audit_app.device import open_device
@@ -39,7 +38,7 @@ def test_answers_recorded_while_a_sync_acknowledges_in_a_thread_are_all_kept(sta
     worker = threading.Thread(target=sync_thread)
     worker.start()
     try:
-        asyncio.run(answer_all())
+        run(answer_all())
     finally:
         stop.set()
         worker.join()

@@ -100,3 +100,22 @@ def test_two_pages_of_one_browser_share_one_device(tmp_path):
     registry.release(first)
     assert registry.acquire(tmp_path / "devices" / "a") is second
     registry.close_all()
+
+
+def test_replacing_the_token_keeps_the_new_one_and_refuses_a_bad_address(state, device):
+    state.setup_form.server = "not a url"
+    state.setup_form.token = "new-token"
+    assert not run(state.replace_token())
+    assert state.error.code == "server_not_url" and load_credentials(device.folder) is None
+    state.setup_form.server = "https://audit.example.com/"
+    assert run(state.replace_token())
+    assert load_credentials(device.folder) == Credentials(server_url="https://audit.example.com",
+                                                          token="new-token")
+    assert state.flash == "settings.token_saved" and state.setup_form.token == ""
+    assert state.server_url == "https://audit.example.com" and not state.prefs.offline_only
+
+
+def test_sync_without_a_server_says_to_add_one(state):
+    assert not run(state.open_sync())
+    assert state.route == Route.SYNC and state.error.code == "not_connected"
+    assert not state.sync.running

@@ -54,19 +54,34 @@ def product(tmp_path: Path) -> Iterator[Product]:
         running.stop()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if report.when == "call":
+        item.stash[CALL_FAILED] = report.failed
+    return report
+
+
+CALL_FAILED = pytest.StashKey[bool]()
+
+
 @pytest.fixture
-def new_phone(browser: Browser) -> Iterator:
-    """Makes phones: each is a fresh browser profile (its own device id), 412x915."""
-    contexts = []
+def new_phone(browser: Browser, request: pytest.FixtureRequest) -> Iterator:
+    """Makes phones: each is a fresh browser profile (its own device id), 412x915. A failed
+    test leaves each phone's last screen in test-artifacts/screens/FAILED-<test>-<n>.png."""
+    phones: list[Phone] = []
 
     def make() -> Phone:
         context = browser.new_context(viewport=PHONE_VIEWPORT, device_scale_factor=1)
-        contexts.append(context)
-        return Phone(context.new_page())
+        phones.append(Phone(context.new_page()))
+        return phones[-1]
 
     yield make
-    for context in contexts:
-        context.close()
+    for number, made in enumerate(phones):
+        if request.node.stash.get(CALL_FAILED, False):
+            made.screens_dir.mkdir(parents=True, exist_ok=True)
+            made.page.screenshot(path=str(made.screens_dir / f"FAILED-{request.node.name}-{number}.png"))
+        made.page.context.close()
 
 
 @pytest.fixture

@@ -1,88 +1,120 @@
-"""Steps of a shopper's visit in the browser, by the accessible names the app promises (English)."""
+"""Steps of a shopper's visit in the browser, found by accessible names in the phone's language
+(the app's own catalogue: the English names are the ones the app promises)."""
 
 from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
+import yaml
 from PIL import Image
+from playwright.sync_api import expect
 
+from audit_app.checklist_files import BUNDLED_DIR
 from tests.ui.phone import Phone
 
-RETAIL = "Retail store mystery shop"
+RETAIL = "retail-store-visit"
 DEMO_SITE = "site-001"
+DEMO_SITE_NAME = "Riverside Mall store"
 
 
-def choose_english(phone: Phone) -> None:
-    """The language buttons are named in their own language on every screen that has them."""
-    phone.tap_button("English")
+def checklist_title(phone: Phone, checklist_id: str = RETAIL) -> str:
+    title = yaml.safe_load((BUNDLED_DIR / f"{checklist_id}.yaml").read_text(encoding="utf-8"))["title"]
+    return title["zh"] if phone.lang.startswith("zh") else title["en"]
+
+
+def choose_language(phone: Phone, lang: str, *, then_shows: str) -> None:
+    """Tap 中文 / English (named in their own language on every screen that has them); then
+    wait until the catalogue text `then_shows` appears in the new language."""
+    phone.tap_button("中文" if lang == "zh-CN" else "English")
+    phone.lang = lang
+    phone.text(phone.say(then_shows), exact=True).first.wait_for()
 
 
 def enrol_by_link(phone: Phone, link: str) -> None:
-    """Open the link `make run` printed: the app enrols itself and lands on Home."""
-    phone.open(link)
-    phone.button("English").first.wait_for()
-    choose_english(phone)
-    phone.button("New visit").wait_for()
+    """Open the link `make run` printed (in a new tab, as from a message): the app enrols
+    itself and lands on Home."""
+    phone.open_in_new_tab(link)
+    phone.button(phone.say("home.new_visit")).wait_for()
 
 
 def start_offline(phone: Phone, app_url: str) -> None:
     phone.open(app_url)
-    choose_english(phone)
-    phone.tap_button("Offline only")
-    phone.button("New visit").wait_for()
+    phone.tap_button(phone.say("first_run.offline"))
+    phone.button(phone.say("home.new_visit")).wait_for()
 
 
-def start_retail_visit(phone: Phone, *, site_name: str | None = None, shot: str | None = None) -> None:
+def start_retail_visit(phone: Phone, *, site_name: str | None = DEMO_SITE_NAME,
+                       shot: str | None = None) -> None:
     """New visit -> retail checklist -> a site -> Start visit; the runner's first section shows."""
-    phone.tap_button("New visit")
-    phone.button("Start visit").wait_for()
-    phone.tap(phone.role("radio", RETAIL, exact=False))
+    phone.tap_button(phone.say("home.new_visit"))
+    phone.button(phone.say("new_visit.start")).wait_for()
+    phone.tap(phone.role("radio", checklist_title(phone)))
     if site_name is None:  # no roster on the phone: the site's code is typed
-        phone.fill(phone.textbox("Site code"), DEMO_SITE)
+        phone.fill(phone.textbox(phone.say("new_visit.site_code")), DEMO_SITE)
         phone.page.keyboard.press("Enter")
     else:
-        choose_site(phone, site_name)
+        phone.tap(phone.textbox(phone.say("new_visit.site")))
+        phone.tap(phone.button(site_name, exact=False).first)
     if shot:
         phone.screenshot(shot)
-    phone.tap_button("Start visit")
-    phone.button("Pass").first.wait_for()
-
-
-def choose_site(phone: Phone, site_name: str) -> None:
-    phone.tap(phone.textbox("Site"))
-    phone.tap(phone.role("menuitem", site_name, exact=False).first)
+    phone.tap_button(phone.say("new_visit.start"))
+    phone.button(phone.say("runner.pass")).first.wait_for()
 
 
 def time_with_stopwatch(phone: Phone) -> None:
-    """Start the first stopwatch of the section, then Mark until it stops asking."""
-    phone.tap_button("Start")
-    while phone.button("Mark").count() and phone.button("Mark").first.is_enabled():
-        phone.tap_button("Mark")
+    """Start the section's first idle stopwatch, then Mark: the elapsed time is the answer and
+    the big button shows Start again, disabled."""
+    phone.tap(phone.button(phone.say("runner.start")).first)
+    phone.tap(phone.button(phone.say("runner.mark")).first)
+    expect(phone.button(phone.say("runner.mark"))).to_have_count(0)
+
+
+def idle_stopwatches(phone: Phone) -> int:
+    starts = phone.button(phone.say("runner.start"))
+    return sum(1 for i in range(starts.count()) if starts.nth(i).is_enabled())
 
 
 def answer_section(phone: Phone) -> None:
-    """Pass every check item, time every timed one, rate every rating 5."""
-    while phone.button("Start").count() and phone.button("Start").first.is_enabled():
+    """Time every stopwatch, Pass every check item, rate every rating 5."""
+    while idle_stopwatches(phone):
         time_with_stopwatch(phone)
-    for index in range(phone.button("Pass").count()):
-        phone.tap(phone.button("Pass").nth(index))
+    passes = phone.button(phone.say("runner.pass"))
+    for index in range(passes.count()):
+        phone.tap(passes.nth(index))
     if phone.button("5").count():
         phone.tap(phone.button("5").first)
 
 
-def answer_every_section(phone: Phone, *, shot_prefix: str | None = None) -> None:
-    section = 0
-    while True:
+def section_count(phone: Phone) -> int:
+    """From the runner's "Section 1 of 6" line."""
+    pattern = re.escape(phone.say("runner.section_of", number=999, total=998))
+    pattern = pattern.replace("999", r"(\d+)").replace("998", r"(\d+)")
+    line = phone.text(re.compile(f"^{pattern}$")).first.inner_text()
+    return int(re.match(pattern, line)[2])  # type: ignore[index]
+
+
+def next_section(phone: Phone, number: int) -> None:
+    """The chevron is an icon button: its tooltip is its accessible name."""
+    phone.tap(phone.page.get_by_label(phone.say("runner.next_section"), exact=True))
+    total = section_count(phone)
+    phone.text(phone.say("runner.section_of", number=number, total=total), exact=True).wait_for()
+
+
+def answer_every_section(phone: Phone, *, shot: str | None = None) -> None:
+    total = section_count(phone)
+    for number in range(1, total + 1):
         answer_section(phone)
-        if shot_prefix and section == 0:
-            phone.screenshot(f"{shot_prefix}-runner")
-        following = phone.button("Next section")
-        if not following.count() or not following.is_enabled():
-            return
-        phone.tap(following)
-        section += 1
+        if shot and number == 1:
+            phone.screenshot(shot)
+        if number < total:
+            next_section(phone, number + 1)
+
+
+def progress_text(phone: Phone, answered: int, required: int) -> str:
+    return phone.say("runner.progress", answered=answered, required=required)
 
 
 def photo_file(folder: Path) -> Path:
@@ -98,26 +130,46 @@ def photo_file(folder: Path) -> Path:
 
 
 def attach_photo(phone: Phone, path: Path) -> None:
+    """Add photo on the first item of the section, pick the file, wait for its thumbnail."""
     with phone.page.expect_file_chooser() as chooser:
-        phone.tap(phone.button("Add photo").first)
+        phone.tap(phone.button(phone.say("runner.add_photo")).first)
     chooser.value.set_files(str(path))
-    phone.role("img", "Photo").first.wait_for()
+    phone.page.get_by_label(phone.say("runner.delete_photo")).first.wait_for()
 
 
-def review_and_finalise(phone: Phone, *, shot_prefix: str | None = None) -> None:
-    phone.tap_button("Review")
-    phone.button("Finalise").wait_for()
-    if shot_prefix:
-        phone.screenshot(f"{shot_prefix}-review")
-    phone.tap_button("Finalise")
-    phone.text("Waiting to sync").first.wait_for()
+def review_and_finalise(phone: Phone, *, shot: str | None = None) -> None:
+    phone.tap_button(phone.say("runner.review"))
+    phone.button(phone.say("review.finalise")).wait_for()
+    if shot:
+        phone.screenshot(shot)
+    phone.tap_button(phone.say("review.finalise"))
+    visit_row(phone, "state.finalised").wait_for()
 
 
-def sync_now(phone: Phone) -> None:
-    phone.tap_button("Sync now")
+def visit_row(phone: Phone, state_key: str, checklist_id: str = RETAIL):
+    """Home's row of a visit: one button named by its checklist, site, time and state."""
+    title, state = re.escape(checklist_title(phone, checklist_id)), re.escape(phone.say(state_key))
+    return phone.role("button", re.compile(f"^{title}.*{state}", re.S)).first
 
 
-def device_store(app_data: Path) -> dict:
-    """The one device's store file under the app server's data folder."""
+def go_home(phone: Phone) -> None:
+    phone.tap(phone.page.get_by_label(phone.say("common.back"), exact=True).first)
+    phone.button(phone.say("home.new_visit")).wait_for()
+
+
+def sync_from_home(phone: Phone, *, synced: int, pending: int = 0) -> None:
+    """Home's Sync now opens the sync screen and starts; wait for its summary."""
+    phone.tap_button(phone.say("home.sync_now"))
+    phone.text(phone.say("sync.summary", synced=synced, conflict=0, rejected=0, pending=pending),
+               exact=True).wait_for()
+
+
+def device_folder(app_data: Path) -> Path:
     (device,) = (app_data / "devices").iterdir()
-    return json.loads((device / "store.json").read_text(encoding="utf-8"))
+    return device
+
+
+def stored_visits(app_data: Path) -> list[dict]:
+    """The visit records in the one device's store file under the app server's data folder."""
+    tables = json.loads((device_folder(app_data) / "store.json").read_text(encoding="utf-8"))
+    return list(tables.get("visits", {}).values())

@@ -15,6 +15,8 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import Locator, Page
 
+from audit_app.i18n import t
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENS_DIR = ROOT / "test-artifacts" / "screens"
 PHONE_VIEWPORT = {"width": 412, "height": 915}
@@ -55,8 +57,9 @@ def settled_screenshot(page: Page, *, unlike: bytes | None, quiet_s: float = 0.4
 class Phone:
     """One browser tab at phone size (412x915) showing the app."""
 
-    def __init__(self, page: Page, screens_dir: Path = SCREENS_DIR):
+    def __init__(self, page: Page, screens_dir: Path = SCREENS_DIR, lang: str = "en"):
         self.page = page
+        self.lang = lang  # which catalogue say() reads: the language the app shows
         self.screens_dir = screens_dir
         self._before_action: bytes | None = None
         page.set_default_timeout(UI_TIMEOUT_MS)
@@ -67,6 +70,15 @@ class Phone:
         self.page.goto(url)
         self.enable_semantics()
         return self
+
+    def open_in_new_tab(self, url: str) -> Phone:
+        """Follow a link the way a messaging app does: a new tab of the same browser (so the
+        same device), which is a new app session."""
+        old = self.page
+        self.page = old.context.new_page()
+        self.page.set_default_timeout(UI_TIMEOUT_MS)
+        old.close()
+        return self.open(url)
 
     def reload(self) -> Phone:
         self._before_action = None
@@ -80,6 +92,10 @@ class Phone:
         placeholder.wait_for(state="attached")
         placeholder.dispatch_event("click")
         self.page.locator("flt-semantics").first.wait_for(state="attached")
+
+    def say(self, key: str, **fmt: object) -> str:
+        """The app's text for `key` in the phone's language (from the app's own catalogue)."""
+        return t(self.lang, key, **fmt)
 
     # finding controls ---------------------------------------------------------------------
     def button(self, name: str | re.Pattern[str], exact: bool = True) -> Locator:

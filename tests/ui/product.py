@@ -31,7 +31,11 @@ class Product:
     def __post_init__(self) -> None:
         logs = self.root / "logs"
         self.sync = sync_server(self.server_port, self.root / "server", logs)
-        self.app = app_server(self.app_port, self.root / "app", logs)
+        self.app = app_server(self.app_port, self.app_data, logs)
+
+    @property
+    def app_data(self) -> Path:
+        return self.root / "app"
 
     @property
     def app_url(self) -> str:

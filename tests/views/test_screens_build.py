@@ -10,9 +10,8 @@ from audit_app.state import Route
 from flet.components.component import Renderer
 
 from audit_app.views import Services, build_view
-# The state fixtures, imported (a module-level pytest_plugins clashes with tests/state/conftest.py
-# when both folders run in one session).
-from tests.state.conftest import clock, device, jpeg_bytes, run, start_retail_visit, state  # noqa: F401
+from tests.state.conftest import jpeg_bytes, run, start_retail_visit
+
 
 
 def names(control) -> list[str]:
@@ -38,6 +37,28 @@ def names(control) -> list[str]:
             if child is not None and not isinstance(child, str):
                 visit(child)
     visit(control)
+    return found
+
+
+def holes(control) -> list[str]:
+    """Paths of `None` entries in any `controls` list (Flutter draws a grey error box there)."""
+    found: list[str] = []
+
+    def visit(node, path: str) -> None:
+        if isinstance(node, (list, tuple)):
+            for index, child in enumerate(node):
+                if child is None:
+                    found.append(f"{path}[{index}]")
+                visit(child, f"{path}[{index}]")
+            return
+        if not isinstance(node, ft.BaseControl):
+            return
+        for attr in ("content", "controls", "appbar", "bottom_appbar", "actions", "title", "leading",
+                     "subtitle", "trailing"):
+            child = getattr(node, attr, None)
+            if child is not None and not isinstance(child, str):
+                visit(child, f"{path}.{type(node).__name__}.{attr}")
+    visit(control, "")
     return found
 
 
@@ -68,6 +89,8 @@ def test_every_screen_builds_in_both_languages(state, lang):
         screens[f"runner{index}"] = build(state)
     state.review()
     screens["review"] = build(state)
+    run(state.answer_check("not_ignored_on_entry", False))
+    screens["review_knocked_out"] = build(state)
     state.go(Route.SYNC)
     screens["sync"] = build(state)
     state.go(Route.SETTINGS)
@@ -75,6 +98,7 @@ def test_every_screen_builds_in_both_languages(state, lang):
     for name, view in screens.items():
         assert isinstance(view, ft.View), name
         assert view.route, name
+        assert holes(view) == [], name
 
 
 def test_english_screens_carry_the_agreed_accessible_names(state):
@@ -102,3 +126,21 @@ def test_home_shows_each_visit_state_as_text(state):
     start_retail_visit(state)
     run(state.go_home())
     assert "Draft" in names(build(state))
+
+
+def test_the_camera_button_appears_only_where_a_camera_is_offered(state):
+    async def take_photo(_key):
+        return None
+    start_retail_visit(state)
+    assert "Take photo" not in names(build(state))
+    with_camera = Services(add_photo=services().add_photo, take_photo=take_photo)
+    assert "Take photo" in names(Renderer().render(build_view, state, with_camera))
+
+
+def test_the_camera_is_offered_on_phones_only():
+    from types import SimpleNamespace
+
+    from audit_app.views.camera import camera_available
+    assert camera_available(SimpleNamespace(web=False, platform=ft.PagePlatform.ANDROID))
+    assert not camera_available(SimpleNamespace(web=True, platform=ft.PagePlatform.ANDROID))
+    assert not camera_available(SimpleNamespace(web=False, platform=ft.PagePlatform.LINUX))
