@@ -27,11 +27,10 @@ sys.path.insert(0, str(ROOT))
 from playwright.async_api import async_playwright  # noqa: E402
 
 from bench.store_latency import Case, make_checklist  # noqa: E402
-from bench.support.app_session import (CHROMIUM_ARGS, VIEWPORT, AppSession, enable_semantics,  # noqa: E402
-                                       new_device_session)
+from bench.support.app_session import AppSession, enable_semantics, new_device_session  # noqa: E402
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS, PHONE_VIEWPORT  # noqa: E402
 from tools.servers import HOST, ServerProcess, app_server, free_port  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
 
 
 def ms(samples: list[float]) -> tuple[float, float]:
@@ -87,9 +86,9 @@ async def cold_start(browser_type, scratch: Path, runs: int) -> list[tuple[float
         try:
             server.wait_ready()
             http_ready = time.perf_counter() - start
-            browser = await browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = await browser_type.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             context = await browser.new_context(
-                viewport=VIEWPORT, storage_state=str(state_file) if run else None)
+                viewport=PHONE_VIEWPORT, storage_state=str(state_file) if run else None)
             page = await context.new_page()
             page.set_default_timeout(60_000)
             await page.goto(server.url)
@@ -142,7 +141,7 @@ async def run(quick: bool) -> int:
             server = app_server(free_port(), data_dir, scratch / "logs").start()
             try:
                 server.wait_ready()
-                browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 session = await new_device_session(browser, server.url, data_dir / "devices")
                 await tap_latency(session, 3)  # warm up
                 p50, p95 = ms(await tap_latency(session, taps))

@@ -46,11 +46,13 @@ _STATUS_CODES = {
 
 
 class ErrorDetail(BaseModel):
-    """One problem: a stable `code`, where (`path`, JSON-path-like) and a readable message."""
+    """One problem: a stable `code`, where (`path`, JSON-path-like) and a readable message;
+    `message_zh` is the same in Chinese where the server has it (visit problems), for the phone."""
 
     code: str
     path: str
     message: str
+    message_zh: str | None = None
 
 
 class ErrorInfo(BaseModel):

@@ -30,10 +30,12 @@ def upload_problems(session: Session, checklists: ChecklistCache, path_id: str,
     problems: list[ErrorDetail] = []
     if visit.id != path_id:
         problems.append(ErrorDetail(code=ID_MISMATCH, path="id",
-                                    message=f"the body's id {visit.id} is not the path's {path_id}"))
+                                    message=f"the body's id {visit.id} is not the path's {path_id}",
+                                    message_zh="访问编号与上传地址不一致"))
     if session.get(Site, visit.site_id) is None:
         problems.append(ErrorDetail(code=UNKNOWN_SITE, path="site_id",
-                                    message=f"{visit.site_id}: no such site"))
+                                    message=f"{visit.site_id}: no such site",
+                                    message_zh=f"门店 {visit.site_id} 在服务器上不存在"))
     named_staff = [("staff_ids", index, staff_id) for index, staff_id in enumerate(visit.staff_ids)]
     named_staff += [("observations", index, obs.staff_id) for index, obs in enumerate(visit.observations)
                     if obs.staff_id is not None]
@@ -43,11 +45,13 @@ def upload_problems(session: Session, checklists: ChecklistCache, path_id: str,
         if staff_id not in known:
             path = f"staff_ids[{index}]" if field == "staff_ids" else f"observations[{index}].staff_id"
             problems.append(ErrorDetail(code=UNKNOWN_STAFF, path=path,
-                                        message=f"{staff_id}: no such staff member"))
+                                        message=f"{staff_id}: no such staff member",
+                                        message_zh=f"员工 {staff_id} 在服务器上不存在"))
     for field, number in (("revision", visit.revision), ("checklist_version", visit.checklist_version)):
         if number > MAX_INT32:
             problems.append(ErrorDetail(code=OUT_OF_RANGE, path=field,
-                                        message=f"{field} must be at most {MAX_INT32}"))
+                                        message=f"{field} must be at most {MAX_INT32}",
+                                        message_zh=f"{field} 不能大于 {MAX_INT32}"))
     if visit.checklist_version > MAX_INT32:
         return None, problems
     checklist = checklists.get(session, visit.checklist_id, visit.checklist_version)
@@ -56,12 +60,14 @@ def upload_problems(session: Session, checklists: ChecklistCache, path_id: str,
                                       .where(ChecklistVersion.id == visit.checklist_id)).first()
         if any_version is None:
             problems.append(ErrorDetail(code=UNKNOWN_CHECKLIST, path="checklist_id",
-                                        message=f"{visit.checklist_id}: no such checklist"))
+                                        message=f"{visit.checklist_id}: no such checklist",
+                                        message_zh=f"服务器上没有检查表 {visit.checklist_id}"))
         else:
             problems.append(ErrorDetail(
                 code=UNKNOWN_CHECKLIST_VERSION, path="checklist_version",
-                message=f"{visit.checklist_id} has no version {visit.checklist_version}"))
+                message=f"{visit.checklist_id} has no version {visit.checklist_version}",
+                message_zh=f"服务器上没有检查表 {visit.checklist_id} 第 {visit.checklist_version} 版"))
     else:
-        problems.extend(ErrorDetail(code=p.code, path=p.path, message=p.message)
+        problems.extend(ErrorDetail(code=p.code, path=p.path, message=p.message, message_zh=p.message_zh)
                         for p in visit_problems(visit, checklist))
     return checklist, problems

@@ -65,24 +65,40 @@ class Outbox:
 
         `None` means that revision is not in the hot file any more (a newer revision replaced
         it, or it was synced and archived)."""
+        return self.record_acks([(visit_id, revision, missing_photos)], now)[0]
+
+    def record_acks(self, acks: list[tuple[str, int, list[str]]],
+                    now: datetime) -> list[VisitState | None]:
+        """`record_ack` for many (visit_id, revision, missing_photos) in one file write.
+
+        The sync client batches acks: one durable write per visit would cost more than the
+        upload itself. An ack lost in a crash before this write only means the visit is sent
+        again, which the server answers as a replay."""
+        states: list[VisitState | None] = []
+        with self._hot.commit():
+            for visit_id, revision, missing_photos in acks:
+                states.append(self._apply_ack(visit_id, revision, missing_photos, now))
+        return states
+
+    def _apply_ack(self, visit_id: str, revision: int, missing_photos: list[str],
+                   now: datetime) -> VisitState | None:
         queued = self._queued(visit_id, revision)
         if queued is None:
             return self._state_of(visit_id, revision)
         entry, record = queued
-        with self._hot.commit():
-            if missing_photos:
-                self._hot.put_outbox(entry.model_copy(update={
-                    "missing_photos": sorted(set(missing_photos)), "acknowledged_at": now}))
-                return VisitState.FINALISED
-            self._hot.put_record(record.model_copy(update={
-                "state": VisitState.SYNCED, "synced_at": now, "updated_at": now}))
-            self._hot.delete_outbox(visit_id)
+        if missing_photos:
+            self._hot.put_outbox(entry.model_copy(update={
+                "missing_photos": sorted(set(missing_photos)), "acknowledged_at": now}))
+            return VisitState.FINALISED
+        self._hot.put_record(record.model_copy(update={
+            "state": VisitState.SYNCED, "synced_at": now, "updated_at": now}))
+        self._hot.delete_outbox(visit_id)
         return VisitState.SYNCED
 
     def record_conflict(self, visit_id: str, revision: int, reason: str, now: datetime, *,
-                        code: str | None = None) -> VisitState | None:
+                        code: str | None = None, reason_zh: str | None = None) -> VisitState | None:
         """Record the server's 409 for `revision`: it becomes `conflict` and leaves the queue.
-        `code` is the server's error code (to show the reason in the user's language)."""
+        `code` is the server's error code, `reason_zh` the reason in Chinese."""
         queued = self._queued(visit_id, revision)
         if queued is None:
             return self._state_of(visit_id, revision)
@@ -90,7 +106,7 @@ class Outbox:
         with self._hot.commit():
             self._hot.put_record(record.model_copy(update={
                 "state": VisitState.CONFLICT, "conflict_reason": reason, "conflict_code": code,
-                "updated_at": now}))
+                "conflict_reason_zh": reason_zh, "updated_at": now}))
             self._hot.delete_outbox(visit_id)
         return VisitState.CONFLICT
 

@@ -37,8 +37,10 @@ class StoredVisit(BaseModel):
     finalised_at: AwareDatetime | None = None
     synced_at: AwareDatetime | None = None
     conflict_reason: str | None = None
-    # The server's stable code for a 409 (e.g. `revision_conflict`), to show it in the user's language.
+    # The server's stable code for a 409 (e.g. `revision_conflict`) and the reason in Chinese
+    # (`conflict_reason` is the server's English message).
     conflict_code: str | None = None
+    conflict_reason_zh: str | None = None
     # The server's problems for a refused revision: each {"code", "path", "message", "message_zh"}
     # (message_zh as the server gave it, else the phone's own translation, else None).
     rejection: list[dict[str, Any]] = []

@@ -7,14 +7,18 @@ can press the button again."""
 
 from __future__ import annotations
 
+import math
+
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from .credentials import Credentials
 from .errors import (
     EnrolmentRateLimited, InvalidEnrolmentCode, NotFieldAuditServer, ServerFailed, ServerUnreachable,
 )
-from .http import DEFAULT_RETRY, json_body, make_client, normalise_server_url, parse_error_body
+from .http import (
+    DEFAULT_RETRY, json_body, make_client, normalise_server_url, parse_error_body, retry_after_seconds,
+)
 from .roster import Me
 
 
@@ -50,6 +54,11 @@ def enrol_device(server_url: str, code: str, *,
         raise InvalidEnrolmentCode("the enrolment code is wrong, already used or expired; "
                                    "ask for a new one", "注册码错误、已使用或已过期,请重新申请")
     if response.status_code == 429:
+        wait = retry_after_seconds(response)
+        if wait is not None:
+            minutes = max(1, math.ceil(wait / 60))
+            raise EnrolmentRateLimited(f"too many wrong codes; try again in {minutes} min",
+                                       f"错误次数过多,请 {minutes} 分钟后再试")
         raise EnrolmentRateLimited("too many wrong codes; wait a while and try again",
                                    "错误次数过多,请稍后再试")
     if response.status_code >= 500 and error is not None:

@@ -13,6 +13,7 @@ honouring `Retry-After` (capped). Decisive answers are not retried: 401 and 403 
 from __future__ import annotations
 
 import json
+import math
 import random
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -22,7 +23,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from .errors import SyncCancelled, forbidden, token_refused
+from .errors import InvalidServerAddress, SyncCancelled, forbidden, token_refused
 
 API_PREFIX = "/api/v1"
 T = TypeVar("T")
@@ -87,8 +88,6 @@ class ServerRefused(Exception):
 
 def normalise_server_url(url: str) -> str:
     """`https://host[:port][/prefix]` without a trailing slash or `/api/v1`; raises on nonsense."""
-    from .errors import InvalidServerAddress
-
     cleaned = url.strip().rstrip("/")
     if cleaned.endswith(API_PREFIX):
         cleaned = cleaned[: -len(API_PREFIX)].rstrip("/")
@@ -210,10 +209,10 @@ class SyncApi:
             return TransientFailure("redirect", f"{status} to {response.headers.get('location', '?')}")
         if status == 429:
             return TransientFailure("rate_limited", "429 too many requests",
-                                    retry_after_s=_retry_after(response))
+                                    retry_after_s=retry_after_seconds(response))
         if status >= 500:
             return TransientFailure("server_error", f"{status} from the server",
-                                    retry_after_s=_retry_after(response))
+                                    retry_after_s=retry_after_seconds(response))
         return TransientFailure("unexpected_status", f"{status} answer")
 
     def _delay(self, attempt: int, failure: TransientFailure | None) -> float:
@@ -226,13 +225,13 @@ def json_body(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def _retry_after(response: httpx.Response) -> float | None:
+def retry_after_seconds(response: httpx.Response) -> float | None:
     """`Retry-After` in seconds (the HTTP-date form is ignored: the device clock may be off)."""
     try:
         value = float(response.headers.get("retry-after", ""))
     except ValueError:
         return None
-    return value if value >= 0 else None
+    return value if math.isfinite(value) and value >= 0 else None
 
 
 def _describe(exc: Exception) -> str:

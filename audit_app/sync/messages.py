@@ -37,6 +37,7 @@ PENDING = {
     "photo_not_on_device": ("a photo of this visit is no longer on this device",
                             "此访问的照片已不在本设备上"),
     "photos_missing": ("the server still lacks photos of this visit", "服务器仍缺少此访问的照片"),
+    "store_write_failed": ("this device could not save", "本设备无法保存数据"),
     "token_refused": ("not sent: the token was refused", "未发送:令牌被拒绝"),
     "forbidden": ("not sent: this account may not upload visits", "未发送:此账号无权上传访问"),
     "cancelled": ("not sent: the sync was cancelled", "未发送:同步已取消"),
@@ -54,19 +55,19 @@ def conflict_messages(error: ErrorInfo) -> tuple[str, str]:
     return error.message, CONFLICT_ZH.get(error.code, CONFLICT_ZH_DEFAULT)
 
 
-def too_large_problem(error: ErrorInfo, what: str) -> dict[str, Any]:
-    """A 413 as a problem naming the limit, e.g. `photo 3f2a…: larger than 15 MB`."""
+def too_large_problem(error: ErrorInfo, what: str, what_zh: str) -> dict[str, Any]:
+    """A 413 as a problem naming the limit, e.g. `photo 3f2a…: larger than the server's limit of 15 MB`."""
     limit = re.search(r"larger than (\d+) bytes", error.message)
     if limit:
         megabytes = int(limit[1]) / _MB
         en = f"{what}: larger than the server's limit of {megabytes:g} MB"
-        zh = f"{what}:超过服务器的上限 {megabytes:g} MB"
+        zh = f"{what_zh}:超过服务器的上限 {megabytes:g} MB"
     elif error.code == "image_too_large":
         en = f"{what}: {error.message}"
-        zh = f"{what}:图像像素超过服务器的上限({error.message})"
+        zh = f"{what_zh}:图像像素超过服务器的上限({error.message})"
     else:
         en = f"{what}: {error.message}"
-        zh = f"{what}:超过服务器允许的大小"
+        zh = f"{what_zh}:超过服务器允许的大小"
     return {"code": error.code, "path": what, "message": en, "message_zh": zh}
 
 

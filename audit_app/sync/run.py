@@ -16,6 +16,7 @@ from datetime import datetime
 import httpx
 
 from audit_app.device import Device
+from audit_app.store import StoreError
 
 from . import messages
 from .credentials import Credentials
@@ -37,17 +38,19 @@ def run_sync(device: Device, creds: Credentials, *, now: Callable[[], datetime],
              transport: httpx.BaseTransport | None = None,
              retry: RetryPolicy = DEFAULT_RETRY,
              sleep: Callable[[float], object] | None = None,
-             rng: random.Random | None = None) -> SyncReport:
-    """Pull, then push; see the module docstring. `sleep` replaces the backoff wait (tests)."""
+             rng: random.Random | None = None, pull: bool = True) -> SyncReport:
+    """Pull, then push; see the module docstring. `sleep` replaces the backoff wait (tests);
+    `pull=False` only pushes (e.g. a quick "send now" right after a full sync)."""
     with SyncApi(creds.server_url, creds.token, transport=transport, policy=retry, sleep=sleep,
                  cancel=cancel, rng=rng) as api:
-        return _Sync(device, api, now, on_progress).run()
+        return _Sync(device, api, now, on_progress, pull=pull).run()
 
 
 class _Sync:
     def __init__(self, device: Device, api: SyncApi, now: Callable[[], datetime],
-                 on_progress: Callable[[SyncProgress], None] | None) -> None:
+                 on_progress: Callable[[SyncProgress], None] | None, *, pull: bool) -> None:
         self.device = device
+        self.pull = pull
         self.api = api
         self.now = now
         self.on_progress = on_progress
@@ -59,9 +62,11 @@ class _Sync:
             queued = self.device.store.outbox.pending_uploads()
         progress = Progress(self.on_progress, len(queued), bytes_to_send(self.device, queued))
         progress.report()
+        pusher = Pusher(self.device, self.api, self.now, progress)
+        stop: tuple[SyncStatus, str, str, str] | None = None
         try:
-            self._pull()
-            pusher = Pusher(self.device, self.api, self.now, progress)
+            if self.pull:
+                self._pull()
             for upload in queued:
                 result = pusher.push_visit(upload.visit.id)
                 if result is not None:
@@ -71,9 +76,13 @@ class _Sync:
                 progress.report()
         except TransientFailure as failure:  # only an unreachable server gets this far
             en, zh = messages.pending_message(failure.reason, failure.detail)
-            return self._stopped(SyncStatus.OFFLINE, queued, failure.reason, en, zh)
-        except (TokenRefused, Forbidden, SyncCancelled) as stop:
-            return self._stopped(_STOPS[type(stop)], queued, stop.code, stop.message_en, stop.message_zh)
+            stop = (SyncStatus.OFFLINE, failure.reason, en, zh)
+        except (TokenRefused, Forbidden, SyncCancelled) as refusal:
+            stop = (_STOPS[type(refusal)], refusal.code, refusal.message_en, refusal.message_zh)
+        finally:
+            pusher.flush_acks()  # before anything reads the store for the report
+        if stop is not None:
+            return self._stopped(queued, *stop)
         return self._report(None, None, None)
 
     def _pull(self) -> None:
@@ -85,8 +94,13 @@ class _Sync:
             # The roster and checklists stay as cached; visits can still go up.
             en, zh = messages.pending_message(failure.reason, failure.detail)
             self.pull_problem = (failure.reason, en, zh)
+        except StoreError as exc:  # e.g. a full disk: keep what is cached, still try to push
+            self.pull_problem = (exc.code, exc.message_en, exc.message_zh)
+        except OSError as exc:  # the roster file could not be written
+            en, zh = messages.pending_message("store_write_failed", exc.strerror or str(exc))
+            self.pull_problem = ("store_write_failed", en, zh)
 
-    def _stopped(self, status: SyncStatus, queued: list, code: str, en: str, zh: str) -> SyncReport:
+    def _stopped(self, queued: list, status: SyncStatus, code: str, en: str, zh: str) -> SyncReport:
         settled = {result.visit_id for result in self.results}
         with self.device.lock:
             for upload in queued:

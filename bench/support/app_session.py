@@ -12,10 +12,8 @@ from pathlib import Path
 from playwright.async_api import Browser, BrowserContext, Page
 
 from audit_app.store.paths import HOT_FILE
+from tools.chromium import PHONE_VIEWPORT
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-VIEWPORT = {"width": 412, "height": 915}
 CHECKLIST_TITLE = "Retail store mystery shop"
 SITE_CODE = "site-001"
 # The runner's first check item on the retail checklist's first section (its first Pass button).
@@ -95,7 +93,7 @@ class AppSession:
 async def new_device_session(browser: Browser, app_url: str, devices_dir: Path) -> AppSession:
     """A fresh browser profile (so a new device), set up offline only, with a retail visit open."""
     before = set(devices_dir.iterdir()) if devices_dir.exists() else set()
-    context = await browser.new_context(viewport=VIEWPORT)
+    context = await browser.new_context(viewport=PHONE_VIEWPORT)
     page = await context.new_page()
     page.set_default_timeout(60_000)
     await page.goto(app_url)

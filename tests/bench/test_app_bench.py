@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tools.chromium import CHROMIUM
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.mark.slow

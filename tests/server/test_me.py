@@ -26,3 +26,4 @@ def test_me_without_a_valid_token_is_401(server: Server, headers: dict[str, str]
 def test_me_with_a_revoked_token_is_401(server: Server) -> None:
     answer = server.client.get("/api/v1/me", headers=server.auth("revoked"))
     assert answer.status_code == 401
+

@@ -51,9 +51,10 @@ def test_discarding_the_edit_of_a_rejected_visit_leaves_it_rejected(store):
 def test_a_conflict_keeps_the_servers_code(store):
     visit_id = finalised_visit(store)
     store.outbox.record_conflict(visit_id, 1, "same revision, different content", now=LATER,
-                                 code="revision_conflict")
+                                 code="revision_conflict", reason_zh="同一版本内容不同")
     record = store.visits.get(visit_id)
     assert record.state is VisitState.CONFLICT and record.conflict_code == "revision_conflict"
+    assert record.conflict_reason_zh == "同一版本内容不同"
 
 
 def test_a_rejection_for_a_revision_not_queued_changes_nothing(store):

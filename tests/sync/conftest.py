@@ -25,6 +25,7 @@ from audit_app.device import Device, open_device
 from sync_server.accounts import create_user, revoke_user
 from sync_server.app import prepare_database
 from sync_server.db import make_engine, make_session_factory
+from sync_server.enrolment import issue_code
 from sync_server.settings import Settings
 from sync_server.tables import Site, Staff
 
@@ -70,6 +71,15 @@ class LiveServer:
         try:
             with make_session_factory(engine)() as session:
                 return name, create_user(session, name, role, region)
+        finally:
+            engine.dispose()
+
+    def enrolment_code(self, name: str) -> str:
+        """A fresh one-time enrolment code for user `name` (what `audit-server enrol` prints)."""
+        engine = make_engine(self.settings)
+        try:
+            with make_session_factory(engine)() as session:
+                return issue_code(session, name, dt.datetime.now(dt.UTC)).code
         finally:
             engine.dispose()
 

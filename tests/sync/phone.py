@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from PIL import Image
 
 from audit_app.device import Device
-from audit_app.domain import Checklist, Item, Kind, Visit, score_visit
+from audit_app.domain import Item, Kind
 
 TZ = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=TZ)
@@ -68,13 +68,3 @@ def make_visit(device: Device, rng: random.Random, *, site_id: str, staff_ids: l
             store.visits.finalise(visit.id, now + timedelta(minutes=20))
     return visit.id
 
-
-def phone_scores(device: Device, visits: list[Visit]) -> list:
-    with device.lock:
-        return [score_visit(v, device.store.checklists.get_checklist(v.checklist_id, v.checklist_version))
-                for v in visits]
-
-
-def checklist_of(device: Device, visit: Visit) -> Checklist:
-    with device.lock:
-        return device.store.checklists.get_checklist(visit.checklist_id, visit.checklist_version)

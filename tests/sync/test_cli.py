@@ -150,3 +150,15 @@ def test_python_dash_m_audit_app_sync_runs_as_a_program(live_server: LiveServer,
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "synced 1, conflict 0, rejected 0, pending 0"
     assert token not in done.stdout + done.stderr
+
+
+def test_a_bad_server_address_or_missing_folder_exits_1(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "phone").mkdir()
+    status, _out, err = _run(capsys, "--data", str(tmp_path / "phone"), "--server", "audit.example.com",
+                             "--token", "tok-abcdef")
+    assert status == 1 and "http://" in err and "tok-abcdef" not in err
+    status, _out, err = _run(capsys, "--data", str(tmp_path / "nowhere"), "--server",
+                             "http://127.0.0.1:9", "--token", "tok-abcdef")
+    assert status == 1 and "no device folder" in err
+    assert not (tmp_path / "nowhere").exists()

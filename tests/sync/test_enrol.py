@@ -77,3 +77,11 @@ def test_an_empty_code_is_refused_before_any_request() -> None:
     with pytest.raises(InvalidEnrolmentCode):
         enrol_device("https://audit.example.com", "  ", transport=_transport(httpx.Response(201), seen))
     assert seen == []
+
+
+def test_a_rate_limit_names_how_long_to_wait() -> None:
+    answer = error(429, "too_many_enrolment_attempts", "slow down")
+    answer.headers["Retry-After"] = "290"
+    with pytest.raises(EnrolmentRateLimited) as caught:
+        enrol_device("https://audit.example.com", "AB3D7KQ9", transport=_transport(answer))
+    assert "5 min" in caught.value.message_en and "5 分钟" in caught.value.message_zh

@@ -58,6 +58,7 @@ def test_a_409_marks_that_revision_conflict_with_the_servers_message(device: Dev
     record = _record(device, conflicted)
     assert record.state is VisitState.CONFLICT and record.visit == before
     assert record.conflict_code == "stale_revision" and "older" in record.conflict_reason
+    assert record.conflict_reason_zh == result[conflicted].message_zh
     assert report.status is SyncStatus.OK and (report.conflict, report.pending) == (1, 0)
 
 
@@ -99,7 +100,8 @@ def test_a_413_for_a_photo_rejects_the_visit_naming_the_limit(device: Device) ->
     report = _sync(device, server)
     [result] = report.results
     assert result.outcome is VisitOutcome.REJECTED and result.code == "body_too_large"
-    assert "15 MB" in result.message_en and "15 MB" in result.message_zh
+    assert "larger than the server's limit of 15 MB" in result.message_en
+    assert result.message_zh.startswith("照片 ") and "超过服务器的上限 15 MB" in result.message_zh
     assert _record(device, visit_id).state is VisitState.REJECTED
 
 
@@ -221,3 +223,29 @@ def test_a_visit_finalised_again_mid_sync_keeps_its_new_revision_queued(device: 
     second = _sync(device, server)
     assert [(r.revision, r.outcome) for r in second.results] == [(2, VisitOutcome.SYNCED)]
     assert sorted(server.visits) == [(visit_id, 1), (visit_id, 2)]
+
+
+def test_a_token_revoked_mid_sync_stops_it_keeping_what_was_already_synced(device: Device) -> None:
+    first, second, third = _queue(device, 3)
+    server = FakeServer()
+    server.hook = lambda r: (error(401, "unauthorized", "unknown or revoked token")
+                             if second in r.url.path else None)
+    report = _sync(device, server)
+    assert report.status is SyncStatus.TOKEN_REFUSED
+    assert [(r.visit_id, r.outcome) for r in report.results] == [
+        (first, VisitOutcome.SYNCED), (second, VisitOutcome.PENDING), (third, VisitOutcome.PENDING)]
+    assert [_record(device, v).state for v in (first, second, third)] == \
+        [VisitState.SYNCED, VisitState.FINALISED, VisitState.FINALISED]
+    assert report.pending == 2
+
+
+def test_a_visit_body_over_the_servers_limit_is_rejected_naming_it(device: Device) -> None:
+    [visit_id] = _queue(device, 1)
+    server = FakeServer()
+    server.hook = lambda r: (error(413, "body_too_large", "the request body is larger than 5242880 bytes")
+                             if "/visits/" in r.url.path else None)
+    [result] = _sync(device, server).results
+    assert (result.outcome, result.code) == (VisitOutcome.REJECTED, "body_too_large")
+    assert result.message_en == "visit: larger than the server's limit of 5 MB"
+    assert result.message_zh == "访问记录:超过服务器的上限 5 MB"
+    assert _record(device, visit_id).rejection == result.problems

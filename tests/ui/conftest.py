@@ -7,16 +7,16 @@ tests skip on a developer's machine and FAIL in CI (CI=true), where they must ru
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.ui.phone import CHROMIUM_ARGS, PHONE_VIEWPORT, Phone
+from tests.ui.phone import ARTIFACTS, Phone
 from tests.ui.product import Product
-
-CHROMIUM = Path("/usr/bin/chromium")
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS, PHONE_VIEWPORT
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -45,13 +45,16 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def product(tmp_path: Path) -> Iterator[Product]:
-    """Sync server (SQLite, demo data) and app server, each on a free port, stopped afterwards."""
+def product(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Product]:
+    """Sync server (SQLite, demo data) and app server, each on a free port, stopped afterwards.
+    A failed test leaves both servers' logs in test-artifacts/logs/<test>/."""
     running = Product(tmp_path)
     try:
         yield running.start()
     finally:
         running.stop()
+        if request.node.stash.get(CALL_FAILED, False) and (tmp_path / "logs").is_dir():
+            shutil.copytree(tmp_path / "logs", ARTIFACTS / "logs" / request.node.name, dirs_exist_ok=True)
 
 
 @pytest.hookimpl(wrapper=True)

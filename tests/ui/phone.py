@@ -18,10 +18,8 @@ from playwright.sync_api import Locator, Page
 from audit_app.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENS_DIR = ROOT / "test-artifacts" / "screens"
-PHONE_VIEWPORT = {"width": 412, "height": 915}
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENS_DIR = ARTIFACTS / "screens"
 UI_TIMEOUT_MS = 30_000
 
 
@@ -66,9 +64,12 @@ class Phone:
 
     # navigation ---------------------------------------------------------------------------
     def open(self, url: str) -> Phone:
-        self._before_action = None
+        """Load the app and wait for its first drawn screen (its accessibility tree comes
+        earlier, and a tap before the first frame can be lost)."""
         self.page.goto(url)
         self.enable_semantics()
+        settled_screenshot(self.page, unlike=None)
+        self._before_action = None
         return self
 
     def open_in_new_tab(self, url: str) -> Phone:
@@ -81,9 +82,10 @@ class Phone:
         return self.open(url)
 
     def reload(self) -> Phone:
-        self._before_action = None
         self.page.reload()
         self.enable_semantics()
+        settled_screenshot(self.page, unlike=None)
+        self._before_action = None
         return self
 
     def enable_semantics(self) -> None:

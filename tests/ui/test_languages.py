@@ -1,11 +1,13 @@
 """Both languages on every screen: the switch changes the runner's texts, and a phone-size
 screenshot of each screen in each language lands in test-artifacts/screens/ (look at them)."""
 
+from pathlib import Path
+
 import pytest
 import yaml
 
 from audit_app.checklist_files import BUNDLED_DIR
-from tests.ui.journeys import (RETAIL, answer_every_section, choose_language, enrol_by_link, go_home,
+from tests.ui.journeys import (RETAIL, answer_every_section, attach_photo, photo_file, choose_language, enrol_by_link, go_home,
                                review_and_finalise, start_offline, start_retail_visit, sync_from_home,
                                time_with_stopwatch, visit_row)
 from tests.ui.phone import Phone
@@ -39,7 +41,7 @@ def test_switching_to_chinese_changes_the_runners_texts(product: Product, phone:
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
 def test_every_screen_in_each_language_is_saved_as_a_phone_screenshot(product: Product, phone: Phone,
-                                                                       lang: str):
+                                                                       lang: str, tmp_path: Path):
     prefix = lang.split("-")[0]
     phone.open(product.app_url)
     choose_language(phone, lang, then_shows="first_run.offline")
@@ -48,6 +50,7 @@ def test_every_screen_in_each_language_is_saved_as_a_phone_screenshot(product: P
     phone.screenshot(f"{prefix}-2-home")
     start_retail_visit(phone, shot=f"{prefix}-3-new-visit")
     time_with_stopwatch(phone)
+    attach_photo(phone, photo_file(tmp_path))
     phone.screenshot(f"{prefix}-4-runner")
     answer_every_section(phone)
     review_and_finalise(phone, shot=f"{prefix}-5-review")
