@@ -39,6 +39,12 @@ class RetryPolicy:
     connect_retries: int = 2     # httpx transport retries of a failed connect (within one try)
     timeout_s: float = 30.0      # per read/write; connecting gets at most 10 s
 
+    def __post_init__(self) -> None:
+        if self.attempts < 1 or self.connect_retries < 0 or self.timeout_s <= 0:
+            raise ValueError("a retry policy needs attempts >= 1, connect_retries >= 0, timeout_s > 0")
+        if not 0 <= self.base_delay_s <= self.max_delay_s:
+            raise ValueError("a retry policy needs 0 <= base_delay_s <= max_delay_s")
+
     def backoff(self, attempt: int, rng: random.Random) -> float:
         return rng.uniform(0.0, min(self.max_delay_s, self.base_delay_s * 2 ** attempt))
 

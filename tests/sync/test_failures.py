@@ -164,3 +164,10 @@ def test_html_401_or_403_from_a_proxy_is_not_taken_for_the_servers_word(device: 
     report = _sync(device, server)
     assert report.status is SyncStatus.PENDING
     assert report.results[0].code == "not_contract"
+
+
+@pytest.mark.parametrize("fields", [{"attempts": 0}, {"connect_retries": -1}, {"timeout_s": 0},
+                                    {"base_delay_s": 5.0, "max_delay_s": 1.0}])
+def test_a_retry_policy_that_could_never_send_is_refused(fields: dict) -> None:
+    with pytest.raises(ValueError):
+        RetryPolicy(**fields)
