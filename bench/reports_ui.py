@@ -35,7 +35,8 @@ from sync_server.settings import Settings  # noqa: E402
 from tools.servers import HOST, ServerProcess, app_server, audit_server_command, free_port  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tests" / "ui"))
-from phone import CHROMIUM_ARGS, Phone, settled_screenshot  # noqa: E402
+from phone import Phone, settled_screenshot  # noqa: E402
+from tools.chromium import CHROMIUM_ARGS  # noqa: E402
 
 WINDOW_DAYS = 56  # "Last 8 weeks" in the app: the bench's visits are moved into it
 TARGET_FACTOR, TARGET_EXTRA_S = 2.0, 0.3
