@@ -91,6 +91,8 @@ class VisitSummary(BaseModel):
     checklist_id: str
     checklist_version: int
     started_at: dt.datetime
+    # The date where the visit happened (started_at in its own UTC offset), as reports filter.
+    started_local_date: dt.date
     received_at: dt.datetime
     visit_score: float | None
     knocked_out: bool

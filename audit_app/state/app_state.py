@@ -25,6 +25,7 @@ from .routes import Route
 from .prefs import PHOTO_SIZES, Prefs, load_prefs, save_prefs
 from .roster import RosterView, load_roster_view
 from .setup import ConnectionActions, SetupForm
+from .reports import ReportsSession
 from .sync_session import SyncSession
 from .visit_actions import VisitActions
 from .visit_session import VisitSession
@@ -92,6 +93,7 @@ class AppState(VisitActions, ConnectionActions):
         self.storage_bytes: int | None = None
         self.setup_form = SetupForm()
         self.sync = SyncSession(self)
+        self.reports = ReportsSession(self)   # the manager's reports: filters kept per session
         self.server_url: str | None = None
         self._listeners: list[Callable[[], None]] = []
         self._navigate: Callable[[str], None] | None = None

@@ -2,5 +2,8 @@
 `ft.View`. No business logic here: every decision and every save is in `audit_app.state`."""
 
 from .routes import SCREENS, ScreenEntry, Services, broken_view, build_view, register_screen
+from .reports_screens import register_report_screens
+
+register_report_screens()
 
 __all__ = ["SCREENS", "ScreenEntry", "Services", "broken_view", "build_view", "register_screen"]

@@ -40,6 +40,8 @@ class ScreenEntry:
     home_label_key: str | None = None       # i18n key of Home's button for it
     icon: ft.IconData | None = None
     roles: frozenset[str] = field(default_factory=frozenset)
+    # What Home's button does (e.g. load the data first); default: just show the route.
+    open: Callable[[AppState], object] | None = None
 
 
 SCREENS: dict[str, ScreenEntry] = {}
@@ -55,7 +57,8 @@ def home_entries(state: AppState, services: Services) -> list[ft.Control]:
     for entry in SCREENS.values():
         if entry.home_label_key and state.roster.role in entry.roles:
             buttons.append(ft.TextButton(t(state.lang, entry.home_label_key), icon=entry.icon, height=TOUCH,
-                                         on_click=on(state.go, entry.route)))
+                                         on_click=on(entry.open, state) if entry.open
+                                         else on(state.go, entry.route)))
     return buttons
 
 

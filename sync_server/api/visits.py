@@ -6,7 +6,7 @@ ids of other people's visits leak nothing."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.concurrency import run_in_threadpool
@@ -16,13 +16,15 @@ from audit_app.domain import Visit
 
 from ..access import may_read_visit
 from ..deps import AuditorUser, ChecklistsDep, SessionsDep, VisitReader
-from ..errors import INVALID_VISIT, NOT_FOUND, ApiError, error_responses
+from ..errors import (
+    INVALID_REQUEST, INVALID_VISIT, NOT_FOUND, ApiError, ErrorDetail, error_responses,
+)
 from ..schemas import ObservationOutcome, VisitDetail, VisitReceipt, VisitSummary
 from ..tables import Site, User, VisitRevision
 from ..visit_checks import upload_problems
 from ..visit_store import load_visit, missing_photos, store_visit
 
-router = APIRouter(prefix="/visits", tags=["visits"], responses=error_responses(401, 403))
+router = APIRouter(prefix="/visits", tags=["visits"], responses=error_responses(401, 403, 422))
 VisitIdPath = Annotated[str, Path(min_length=1, max_length=64)]
 
 
@@ -73,24 +75,50 @@ def get_visit(user: VisitReader, sessions: SessionsDep, visit_id: VisitIdPath) -
             missing_photos=missing_photos(session, [p.sha256 for p in visit.photos]))
 
 
+VisitFilterId = Annotated[str | None,
+                          Query(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")]
+
+
 @router.get("")
 def list_visits(user: VisitReader, sessions: SessionsDep,
                 limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0) -> list[VisitSummary]:
-    """Latest revisions the caller may read (auditors: their own), newest upload first."""
+                offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+                site_id: VisitFilterId = None, checklist_id: VisitFilterId = None,
+                date_from: Annotated[dt.date | None, Query(alias="from",
+                                                           description="first local date")] = None,
+                date_to: Annotated[dt.date | None, Query(alias="to",
+                                                         description="last local date")] = None,
+                sort: Literal["received", "started"] = "received") -> list[VisitSummary]:
+    """Latest revisions the caller may read (auditors: their own), newest upload first, or
+    newest visit first with `sort=started`. `site_id`, `checklist_id`, `from` and `to` filter
+    as the report filters do (dates are the visit's local date), so a report row's visits can
+    be listed."""
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise ApiError(422, INVALID_REQUEST, "the request is not valid", [ErrorDetail(
+            code="date_range", path="query.from", message="`from` must not be after `to`")])
     query = (select(VisitRevision).join(Site, Site.id == VisitRevision.site_id)
              .where(VisitRevision.is_latest.is_(True)))
     if user.role == "auditor":
         query = query.where(VisitRevision.auditor_id == user.id)
     elif user.role == "manager" and user.region is not None:
         query = query.where(Site.region == user.region)
-    query = query.order_by(VisitRevision.received_at.desc(), VisitRevision.visit_id)
+    if site_id is not None:
+        query = query.where(VisitRevision.site_id == site_id)
+    if checklist_id is not None:
+        query = query.where(VisitRevision.checklist_id == checklist_id)
+    if date_from is not None:
+        query = query.where(VisitRevision.started_local_date >= date_from)
+    if date_to is not None:
+        query = query.where(VisitRevision.started_local_date <= date_to)
+    newest = VisitRevision.started_at if sort == "started" else VisitRevision.received_at
+    query = query.order_by(newest.desc(), VisitRevision.visit_id)
     with sessions() as session:
         rows = session.scalars(query.limit(limit).offset(offset))
         return [VisitSummary(
             id=row.visit_id, revision=row.revision, auditor_id=row.auditor_id, site_id=row.site_id,
             checklist_id=row.checklist_id, checklist_version=row.checklist_version,
-            started_at=_utc(row.started_at), received_at=_utc(row.received_at),
+            started_at=_utc(row.started_at), started_local_date=row.started_local_date,
+            received_at=_utc(row.received_at),
             visit_score=row.visit_score, knocked_out=row.knocked_out) for row in rows]
 
 

@@ -1,0 +1,88 @@
+"""The server's report and visit answers as the app reads them (CONTRACT.md §3–4).
+
+The app never imports the server: these mirror `sync_server.schemas` and the report answers,
+and ignore fields they do not know, so a newer server does not break an older phone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from audit_app.domain import GroupBy, GroupRow, Visit
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class ComplianceAnswer(Answer):
+    group_by: GroupBy
+    target: float
+    award_floor: float
+    rows: list[GroupRow]
+
+
+TrendGroupBy = Literal["site", "staff"]
+Interval = Literal["day", "week", "month"]
+
+
+class TrendRow(Answer):
+    period: dt.date
+    key: str
+    label: str
+    rate: float | None
+    observations: int
+    applicable: float | None = None  # server additions: pooled weights behind `rate`
+    passed: float | None = None
+
+
+class TrendAnswer(Answer):
+    group_by: TrendGroupBy
+    interval: Interval
+    rows: list[TrendRow]
+
+
+class VisitSummary(Answer):
+    id: str
+    revision: int
+    auditor_id: str
+    site_id: str
+    checklist_id: str
+    checklist_version: int
+    started_at: dt.datetime
+    started_local_date: dt.date | None = None  # server addition; older servers: from started_at
+    received_at: dt.datetime
+    visit_score: float | None
+    knocked_out: bool
+
+
+class ObservationOutcome(Answer):
+    item_key: str
+    outcome: Literal["pass", "fail", "na"]
+    staff_id: str | None
+    dimension: str
+    weight: float
+    critical: bool
+
+
+class VisitDetail(Answer):
+    visit: Visit
+    auditor_id: str
+    received_at: dt.datetime
+    applicable: float
+    passed: float
+    score: float | None
+    visit_score: float | None
+    knocked_out: bool
+    outcomes: list[ObservationOutcome]
+    missing_photos: list[str]
+
+
+class SiteInfo(Answer):
+    """A site from `GET /sites` (staff left out: the report rows name them)."""
+
+    id: str
+    name: str
+    region: str | None

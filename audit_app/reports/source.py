@@ -1,0 +1,61 @@
+"""Where the report screens get their data: the server through `ReportsClient`, each answer
+kept in the device's report cache, the cache answering (marked offline, with its "as of" time)
+when the server cannot be reached. Blocking: call it from a worker thread."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Literal
+
+from pydantic import TypeAdapter
+
+from audit_app.domain import GroupBy
+
+from .cache import Fetched, ReportCache, cache_key, fetch_or_cached
+from .client import ReportsClient
+from .models import ComplianceAnswer, SiteInfo, TrendAnswer, VisitDetail, VisitSummary
+
+_COMPLIANCE = TypeAdapter(ComplianceAnswer)
+_TREND = TypeAdapter(TrendAnswer)
+_VISITS = TypeAdapter(list[VisitSummary])
+_VISIT = TypeAdapter(VisitDetail)
+_SITES = TypeAdapter(list[SiteInfo])
+
+
+class ReportSource:
+    def __init__(self, client: ReportsClient, cache: ReportCache,
+                 now: Callable[[], dt.datetime]) -> None:
+        self.client = client
+        self.cache = cache
+        self.now = now
+
+    def compliance(self, group_by: GroupBy, params: Mapping[str, str]) -> Fetched[ComplianceAnswer]:
+        return fetch_or_cached(self.cache, cache_key(f"compliance/{group_by}", params),
+                               lambda: self.client.compliance(group_by, params), _COMPLIANCE,
+                               self.now)
+
+    def trend(self, group_by: Literal["site", "staff"], interval: str,
+              params: Mapping[str, str]) -> Fetched[TrendAnswer]:
+        return fetch_or_cached(self.cache, cache_key(f"trend/{group_by}/{interval}", params),
+                               lambda: self.client.trend(group_by, interval, params), _TREND,
+                               self.now)
+
+    def visits(self, params: Mapping[str, str]) -> Fetched[list[VisitSummary]]:
+        return fetch_or_cached(self.cache, cache_key("visits", params),
+                               lambda: self.client.visits(params), _VISITS, self.now)
+
+    def visit(self, visit_id: str) -> Fetched[VisitDetail]:
+        return fetch_or_cached(self.cache, cache_key(f"visit/{visit_id}", {}),
+                               lambda: self.client.visit(visit_id), _VISIT, self.now)
+
+    def sites(self) -> Fetched[list[SiteInfo]]:
+        return fetch_or_cached(self.cache, cache_key("sites", {}), self.client.sites, _SITES,
+                               self.now)
+
+    def csv(self, group_by: GroupBy, params: Mapping[str, str]) -> bytes:
+        """The server's CSV of the rows on screen (never from the cache: an export is fresh)."""
+        return self.client.compliance_csv(group_by, params)
+
+    def photo(self, sha256: str, size: Literal["full", "thumb"] = "thumb") -> bytes:
+        return self.client.photo(sha256, size)

@@ -1,0 +1,112 @@
+"""View-models of the drill-down's last two steps: a site's visits (date, auditor, score,
+knock-out) and one visit (every observation with its outcome, the stopwatch value against its
+threshold, notes and photos)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from audit_app.domain import Checklist, Item, Kind, Observation
+
+from . import formats
+from .labels import Labeller
+from .models import VisitDetail, VisitSummary
+
+
+@dataclass(frozen=True)
+class VisitListRow:
+    id: str
+    date_text: str      # the local date where the visit happened
+    auditor: str
+    checklist: str
+    score_text: str
+    knocked_out: bool
+
+
+def visit_rows(visits: Sequence[VisitSummary], labeller: Labeller) -> tuple[VisitListRow, ...]:
+    """Newest visit first. The list carries the visit's local date, not its time: the server
+    gives times in UTC, and a time of day in another zone than the visit's would mislead."""
+    ordered = sorted(visits, key=lambda v: (v.started_at, v.id), reverse=True)
+    return tuple(VisitListRow(
+        id=v.id, date_text=(v.started_local_date or v.started_at.date()).isoformat(),
+        auditor=v.auditor_id, checklist=labeller.checklist_title(v.checklist_id),
+        score_text=formats.percent(v.visit_score), knocked_out=v.knocked_out) for v in ordered)
+
+
+@dataclass(frozen=True)
+class ObservationLine:
+    item_key: str
+    text: str
+    outcome: str | None      # pass | fail | na; None for unscored items (text, photo)
+    value_text: str | None   # what was recorded, e.g. "41.5 s", "4 / 5", "3"
+    threshold_text: str | None  # timed items: the limit the value was held against
+    critical: bool
+    note: str | None
+    photos: tuple[str, ...]
+    staff_id: str | None
+
+
+@dataclass(frozen=True)
+class VisitView:
+    id: str
+    date_text: str
+    time_text: str
+    site_id: str
+    auditor: str
+    checklist: str
+    score_text: str
+    knocked_out: bool
+    peak: bool
+    lines: tuple[ObservationLine, ...]
+    photos: tuple[str, ...]
+    missing_photos: tuple[str, ...]
+
+
+def _value_text(item: Item | None, observation: Observation) -> str | None:
+    value = observation.value
+    if observation.na or value is None or isinstance(value, bool):
+        return None  # a check's outcome says it all
+    if item is None:
+        return str(value)
+    if item.kind is Kind.TIMED and isinstance(value, int | float):
+        return formats.duration(float(value), item.unit)
+    if item.kind is Kind.RATING:
+        return f"{value} / {item.rating_scale}"
+    return str(value)
+
+
+def _threshold_text(item: Item | None, peak: bool) -> str | None:
+    if item is None or item.kind is not Kind.TIMED:
+        return None
+    return formats.duration(item.threshold_for(peak), item.unit)
+
+
+def visit_view(detail: VisitDetail, checklist: Checklist | None, labeller: Labeller) -> VisitView:
+    """Observations in checklist order (unknown items last), each with the server's outcome."""
+    visit = detail.visit
+    outcomes = {o.item_key: o for o in detail.outcomes}
+    items = checklist.item_map if checklist is not None else {}
+    order = {key: n for n, key in enumerate(items)}
+    observations = sorted(visit.observations,
+                          key=lambda o: (order.get(o.item_key, len(order)), o.item_key))
+    lines = []
+    for observation in observations:
+        item = items.get(observation.item_key)
+        scored = outcomes.get(observation.item_key)
+        lines.append(ObservationLine(
+            item_key=observation.item_key,
+            text=labeller.text(item.text) if item is not None else observation.item_key,
+            outcome=scored.outcome if scored is not None else None,
+            value_text=_value_text(item, observation),
+            threshold_text=_threshold_text(item, visit.context.peak),
+            critical=bool(item is not None and item.critical), note=observation.note,
+            photos=tuple(observation.photos), staff_id=observation.staff_id))
+    return VisitView(
+        id=visit.id, date_text=visit.started_at.date().isoformat(),
+        time_text=visit.started_at.strftime("%H:%M"), site_id=visit.site_id,
+        auditor=detail.auditor_id, checklist=labeller.checklist_title(visit.checklist_id),
+        score_text=formats.percent(detail.visit_score), knocked_out=detail.knocked_out,
+        peak=visit.context.peak, lines=tuple(lines),
+        photos=tuple(photo.sha256 for photo in visit.photos),
+        missing_photos=tuple(detail.missing_photos))

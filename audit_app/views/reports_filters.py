@@ -1,0 +1,59 @@
+"""Report filters: period preset or custom dates, region (admins and unrestricted managers),
+checklist and site. Kept for the session; Apply reloads the overview."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from audit_app.i18n import t
+from audit_app.reports.filters import Period
+from audit_app.state import AppState
+from audit_app.state.reports import ReportsRoute
+
+from .common import back_button, on, on_value, screen, section_title
+from .reports_parts import PERIOD_KEYS, sections, wide_button
+
+
+def _dropdown(label: str, all_text: str, value: str | None, options: list[tuple[str, str]],
+              handler) -> ft.Control:
+    return ft.Dropdown(label=label, value=value or "", expand=True, on_select=handler,
+                       options=[ft.DropdownOption(key="", text=all_text),
+                                *(ft.DropdownOption(key=key, text=text) for key, text in options)])
+
+
+def filters_view(state: AppState, _services: object = None) -> ft.View:
+    reports = state.reports
+    lang = state.lang
+    draft = reports.draft
+    periods = ft.RadioGroup(value=draft.period.value, on_change=on_value(reports.set_period),
+                            content=ft.Column([ft.Radio(value=p.value, label=t(lang, PERIOD_KEYS[p]))
+                                               for p in Period], spacing=0))
+    body: list[ft.Control | None] = [sections(reports, ReportsRoute.FILTERS),
+                                     section_title(t(lang, "reports.filter.period")), periods]
+    if draft.period is Period.CUSTOM:
+        body.append(ft.Row([
+            ft.TextField(label=t(lang, "reports.filter.from"), value=reports.draft_dates.get("custom_from", ""),
+                         hint_text="2026-11-01", expand=True,
+                         on_change=on_value(reports.set_custom_date, "custom_from")),
+            ft.TextField(label=t(lang, "reports.filter.to"), value=reports.draft_dates.get("custom_to", ""),
+                         hint_text="2026-11-30", expand=True,
+                         on_change=on_value(reports.set_custom_date, "custom_to"))]))
+    if reports.region_allowed:
+        body.append(_dropdown(t(lang, "reports.filter.region"), t(lang, "reports.filter.all_regions"),
+                              draft.region, [(r, r) for r in reports.regions],
+                              on_value(reports.set_choice, "region")))
+    elif reports.region:
+        body.append(ft.Text(t(lang, "reports.summary.region", region=reports.region)))
+    body.append(_dropdown(t(lang, "reports.filter.checklist"), t(lang, "reports.filter.all_checklists"),
+                          draft.checklist_id,
+                          [(c.id, reports.labeller.text(c.title)) for c in state.checklists],
+                          on_value(reports.set_choice, "checklist_id")))
+    body.append(_dropdown(t(lang, "reports.filter.site"), t(lang, "reports.filter.all_sites"),
+                          draft.site_id,
+                          [(sid, name) for sid, name, region in reports.site_choices
+                           if draft.region is None or region == draft.region],
+                          on_value(reports.set_choice, "site_id")))
+    return screen(state, ReportsRoute.FILTERS, t(lang, "reports.title_filters"), body,
+                  leading=back_button(state, on(reports.back, ReportsRoute.OVERVIEW)),
+                  bottom=wide_button(t(lang, "reports.filter.apply"), on(reports.apply_filters),
+                                     icon=ft.Icons.CHECK))

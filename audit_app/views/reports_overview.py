@@ -1,0 +1,42 @@
+"""Reports overview: compliance by site or by staff, a bar chart and the table under it."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from audit_app.i18n import t
+from audit_app.state import AppState
+from audit_app.state.reports import ReportsRoute
+
+from .common import TOUCH, back_button, on, screen
+from .routes import Services
+from .reports_parts import chart_and_table, filter_summary, sections, status_banner
+
+
+def overview_view(state: AppState, services: Services) -> ft.View:
+    reports = state.reports
+    lang = state.lang
+
+    async def save(name: str, data: bytes) -> None:
+        # The page's FilePicker: a save dialog on a phone or desktop, a download in a browser.
+        await services.picker.save_file(file_name=name, src_bytes=data,
+                                        dialog_title=t(lang, "reports.export"))
+
+    switch = ft.Row([
+        (ft.FilledButton if reports.overall_by == by else ft.OutlinedButton)(
+            content=t(lang, key), on_click=on(reports.show_overall, by), height=TOUCH, key=f"reports-by-{by}")
+        for by, key in (("site", "reports.by_site"), ("staff", "reports.by_staff"))], spacing=8)
+    model = reports.overall
+    drill = reports.open_site if reports.overall_by == "site" else None
+    body = [sections(reports, ReportsRoute.OVERVIEW), filter_summary(reports), status_banner(reports),
+            switch]
+    if model is not None:
+        body += chart_and_table(reports, reports.overall_by, model, on_row=drill)
+        if drill is not None:
+            body.append(ft.Text(t(lang, "reports.tap_site_hint"), size=12, color=ft.Colors.BLUE_GREY_500))
+    refresh = ft.IconButton(ft.Icons.REFRESH, tooltip=t(lang, "reports.refresh"), width=TOUCH, height=TOUCH,
+                            on_click=on(reports.open))
+    export = ft.IconButton(ft.Icons.DOWNLOAD, tooltip=t(lang, "reports.export"), width=TOUCH, height=TOUCH,
+                           on_click=on(reports.export_csv, save))
+    return screen(state, ReportsRoute.OVERVIEW, t(lang, "reports.title"), body,
+                  leading=back_button(state, on(state.go_home)), actions=[refresh, export])

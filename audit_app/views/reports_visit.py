@@ -1,0 +1,67 @@
+"""Drill-down, last step: one visit, every observation with its outcome, the stopwatch value
+against its threshold, notes and photos (thumbnails from the server's photo endpoint)."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from audit_app.i18n import t
+from audit_app.state import AppState
+from audit_app.state.reports import ReportsRoute
+
+from .common import FAIL_COLOUR, NA_COLOUR, PASS_COLOUR, back_button, on, screen
+from .reports_parts import status_banner
+
+OUTCOME = {"pass": ("reports.outcome.pass", PASS_COLOUR), "fail": ("reports.outcome.fail", FAIL_COLOUR),
+           "na": ("reports.outcome.na", NA_COLOUR)}
+
+
+def _photo(reports, sha: str, lang: str) -> ft.Control:
+    data = reports.photos.get(sha)
+    if data is None:
+        return ft.Container(ft.Text(t(lang, "reports.visit.photo_missing"), size=11), width=120, height=90,
+                            bgcolor=ft.Colors.GREY_200, alignment=ft.Alignment.CENTER)
+    return ft.Image(src=data, width=160, height=120, fit=ft.BoxFit.COVER, border_radius=6,
+                    semantics_label=t(lang, "reports.visit.photo"))
+
+
+def visit_view(state: AppState, _services: object = None) -> ft.View:
+    reports = state.reports
+    lang = state.lang
+    view = reports.visit
+    body: list[ft.Control | None] = [status_banner(reports)]
+    if view is not None:
+        head = [ft.Text(f"{view.date_text} {view.time_text} · {view.checklist}", weight=ft.FontWeight.W_600),
+                ft.Text(t(lang, "reports.visit.by", auditor=view.auditor, score=view.score_text))]
+        if view.knocked_out:
+            head.append(ft.Text(t(lang, "reports.visit.knocked_out"), color=FAIL_COLOUR, weight=ft.FontWeight.W_600))
+        if view.peak:
+            head.append(ft.Text(t(lang, "reports.visit.peak"), size=12))
+        body.append(ft.Column(head, spacing=2))
+        for line in view.lines:
+            parts: list[ft.Control] = []
+            if line.outcome is not None:
+                key, colour = OUTCOME[line.outcome]
+                parts.append(ft.Container(ft.Text(t(lang, key), color=ft.Colors.WHITE, size=12),
+                                          bgcolor=colour, border_radius=4, padding=ft.Padding.symmetric(vertical=2, horizontal=8)))
+            if line.critical:
+                parts.append(ft.Text(t(lang, "reports.visit.critical"), size=12, color=FAIL_COLOUR))
+            if line.value_text and line.threshold_text:
+                parts.append(ft.Text(t(lang, "reports.visit.timed", value=line.value_text,
+                                       limit=line.threshold_text), size=13))
+            elif line.value_text:
+                parts.append(ft.Text(line.value_text, size=13))
+            rows: list[ft.Control] = [ft.Text(line.text, weight=ft.FontWeight.W_500),
+                                      ft.Row(parts, wrap=True, spacing=8)]
+            if line.note:
+                rows.append(ft.Text(t(lang, "reports.visit.note", note=line.note), size=13, italic=True))
+            if line.photos:
+                rows.append(ft.Row([_photo(reports, sha, lang) for sha in line.photos], wrap=True))
+            body.append(ft.Container(ft.Column(rows, spacing=4), padding=ft.Padding.all(10), border_radius=8,
+                                     border=ft.Border.all(1, ft.Colors.GREY_300)))
+        cited = {sha for line in view.lines for sha in line.photos}
+        loose = [sha for sha in view.photos if sha not in cited]
+        if loose:
+            body.append(ft.Row([_photo(reports, sha, lang) for sha in loose], wrap=True))
+    return screen(state, ReportsRoute.VISIT, t(lang, "reports.title_visit"), body,
+                  leading=back_button(state, on(reports.back, ReportsRoute.VISITS)))

@@ -1,0 +1,127 @@
+"""Chart and table view-models built from a compliance answer: bar order, colours, the target
+or award-floor line, small-sample and below-target flags, paging of many bars, labels."""
+
+from __future__ import annotations
+
+import pytest
+
+from audit_app.checklist_files import load_checklist_dir
+from audit_app.domain import AWARD_FLOOR, TARGET, GroupRow, make_row
+from audit_app.reports.charts import PAGE_SIZE, Flag, Tone, overview
+from audit_app.reports.formats import duration
+from audit_app.reports.labels import Labeller
+from audit_app.reports.models import ComplianceAnswer, TrendAnswer
+from audit_app.reports.trend import MAX_LINES, trend_chart
+
+EN = Labeller([], "en")
+
+
+def row(group_by: str, key: str, passed: float, applicable: float, n: int, critical: int = 0) -> GroupRow:
+    return make_row(group_by, key, f"Label {key}", applicable=applicable, passed=passed,  # type: ignore[arg-type]
+                    observations=n, visits=max(1, n // 10), critical_failures=critical,
+                    visit_score_mean=None)
+
+
+def answer(group_by: str, rows: list[GroupRow]) -> ComplianceAnswer:
+    return ComplianceAnswer(group_by=group_by, target=TARGET, award_floor=AWARD_FLOOR, rows=rows)  # type: ignore[arg-type]
+
+
+def test_site_bars_are_weakest_first_with_rate_n_and_warning_below_the_90_percent_line() -> None:
+    rows = [row("site", "a", 95, 100, 100), row("site", "b", 85, 100, 100),
+            row("site", "c", 9, 10, 10), row("site", "d", 0, 0, 0)]
+    chart = overview(answer("site", rows), EN).chart
+    assert [b.key for b in chart.bars] == ["b", "c", "a", "d"]  # no rate last
+    assert [b.value_text for b in chart.bars] == ["85.0%", "90.0%", "95.0%", "–"]
+    assert [b.observations for b in chart.bars] == [100, 10, 100, 0]
+    assert [b.tone for b in chart.bars] == [Tone.BELOW, Tone.MEETS, Tone.MEETS, Tone.NO_DATA]
+    assert [b.small_sample for b in chart.bars] == [False, True, False, True]
+    assert (chart.line.pct, chart.line.text_key) == (90.0, "reports.line.target")
+    assert chart.bars[0].rate_pct == 85.0 and chart.bars[3].rate_pct is None
+
+
+def test_staff_bars_are_measured_against_the_80_percent_award_floor() -> None:
+    rows = [row("staff", "s1", 85, 100, 40), row("staff", "s2", 79, 100, 40)]
+    result = overview(answer("staff", rows), EN)
+    assert (result.chart.line.pct, result.chart.line.text_key) == (80.0, "reports.line.award_floor")
+    assert {b.key: b.tone for b in result.chart.bars} == {"s1": Tone.MEETS, "s2": Tone.BELOW}
+    flags = {r.key: r.flags for r in result.table}
+    # 85 % is under the site target but meets the award floor: flagged, not coloured.
+    assert flags["s1"] == (Flag("reports.flag.below_target"),)
+    assert flags["s2"] == (Flag("reports.flag.below_target"), Flag("reports.flag.below_award_floor"))
+
+
+def test_table_rows_carry_rate_wilson_interval_weights_and_flags() -> None:
+    small = row("site", "x", 7.5, 10, 10, critical=2)
+    table = overview(answer("site", [small]), EN).table
+    (only,) = table
+    assert (only.rate_text, only.applicable_text, only.passed_text) == ("75.0%", "10", "7.5")
+    assert only.interval_text == f"{small.ci_low * 100:.1f}–{small.ci_high * 100:.1f}%"
+    assert only.flags == (Flag("reports.flag.below_target"), Flag("reports.flag.small_sample"),
+                          Flag("reports.flag.critical_failures", 2))
+
+
+def test_two_hundred_staff_are_paged_and_chart_and_table_show_the_same_rows() -> None:
+    rows = [row("staff", f"staff-{n:03d}", 60 + n * 0.2, 100, 40) for n in range(200)]
+    first = overview(answer("staff", rows), EN)
+    assert first.chart.page.count == 200 // PAGE_SIZE and len(first.chart.bars) == PAGE_SIZE
+    assert [b.key for b in first.chart.bars] == [r.key for r in first.table]
+    last = overview(answer("staff", rows), EN, page=99)  # past the end: the last page
+    assert (last.chart.page.number, last.chart.page.first, last.chart.page.last) == (7, 176, 200)
+    assert last.chart.bars[-1].key == "staff-199"
+
+
+def test_item_and_dimension_rows_are_labelled_in_chinese_with_the_items_seed_source() -> None:
+    checklists = load_checklist_dir()
+    checklist = checklists[0]
+    item = next(i for i in checklist.items if i.scored)
+    key = f"{checklist.id}/{item.key}"
+    zh = Labeller(checklists, "zh-CN")
+    table = overview(answer("item", [row("item", key, 5, 10, 10)]), zh).table
+    assert (table[0].label, table[0].source) == (item.text.zh, item.source)
+    dims = overview(answer("dimension", [row("dimension", "empathy", 9, 10, 30)]), zh).table
+    assert dims[0].label == "移情性" and dims[0].source is None
+    assert overview(answer("item", [row("item", key, 5, 10, 10)]),
+                    Labeller(checklists, "en")).table[0].label == item.text.en
+
+
+def test_sites_and_staff_keep_the_servers_name_in_either_language() -> None:
+    zh = Labeller(load_checklist_dir(), "zh-CN")
+    assert overview(answer("site", [row("site", "a", 9, 10, 30)]), zh).table[0].label == "Label a"
+
+
+def test_trend_draws_the_weakest_lines_by_period_with_the_target_line() -> None:
+    weeks = ["2026-11-02", "2026-11-09", "2026-11-16"]
+    rows = []
+    for n in range(8):
+        for w, period in enumerate(weeks):
+            if n == 0 and w == 1:
+                continue  # a week without visits at site 0: a gap, not a zero
+            rate = 0.5 + n * 0.05 + w * 0.01
+            rows.append({"period": period, "key": f"s{n}", "label": f"Site {n}", "rate": rate,
+                         "observations": 20, "applicable": 20.0, "passed": 20 * rate})
+    model = trend_chart(TrendAnswer.model_validate(
+        {"group_by": "site", "interval": "week", "rows": rows}))
+    assert model.period_labels == ("11-02", "11-09", "11-16")
+    assert [s.key for s in model.series] == [f"s{n}" for n in range(MAX_LINES)]
+    assert [x for x, _ in model.series[0].points] == [0, 2]
+    assert model.series[1].points[0] == (0, pytest.approx(55.0))
+    assert (model.line_pct, model.line_text_key) == (90.0, "reports.line.target")
+    assert [key for key, _ in model.choices][:2] == ["s0", "s1"] and len(model.choices) == 8
+    chosen = trend_chart(TrendAnswer.model_validate(
+        {"group_by": "staff", "interval": "week", "rows": rows}), selected=["s7", "nobody"])
+    assert [s.key for s in chosen.series] == ["s7"] and chosen.line_pct == 80.0
+
+
+def test_timed_values_read_in_the_unit_the_checklist_asks_in() -> None:
+    assert (duration(41.3, "s"), duration(90, "min"), duration(7200, "h"), duration(12, None)) == (
+        "41.3 s", "1.5 min", "2 h", "12 s")
+
+
+def test_trend_axis_starts_ten_below_the_lowest_point_in_tens() -> None:
+    rows = [{"period": "2026-11-02", "key": "a", "label": "A", "rate": 0.63, "observations": 20},
+            {"period": "2026-11-09", "key": "a", "label": "A", "rate": 0.97, "observations": 20}]
+    model = trend_chart(TrendAnswer.model_validate({"group_by": "site", "interval": "week", "rows": rows}))
+    assert model.floor_pct == 50.0
+    high = [{**row, "rate": 0.95} for row in rows]
+    assert trend_chart(TrendAnswer.model_validate(
+        {"group_by": "site", "interval": "week", "rows": high})).floor_pct == 80.0  # 90 % line - 10

@@ -1,0 +1,146 @@
+"""The reports session against a real sync server with demo data: open, switch site/staff,
+filters kept for the session, the drill-down to one visit, offline "as of", auditors refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from audit_app.reports.filters import Period
+from audit_app.state import AppState, DeviceAccess
+from audit_app.state.reports import ReportsRoute
+from audit_app.sync import Credentials, Me, Roster, RosterSite, save_credentials, save_roster
+from sync_server.demo import SITES
+from tests.reports.demo_server import RunningServer, demo_server, demo_settings, start_server  # noqa: F401
+from tests.state.conftest import Clock, run
+
+DEMO_DAY = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def connect(app: AppState, url: str, token: str, name: str, role: str, region: str | None) -> None:
+    save_credentials(app.device.folder, Credentials(server_url=url, token=token))
+    sites = [RosterSite(id=sid, name=name_, region=reg, staff=[]) for sid, name_, reg, *_ in SITES]
+    save_roster(app.device, Roster(sites=sites, me=Me(name=name, role=role, region=region),  # type: ignore[arg-type]
+                                   fetched_at=DEMO_DAY))
+    run(app.finish_setup())
+
+
+@pytest.fixture
+def manager(device, demo_server: RunningServer) -> AppState:
+    app = AppState(DeviceAccess(device), now=Clock(DEMO_DAY))
+    run(app.load())
+    connect(app, demo_server.url, demo_server.tokens["demo-manager"], "demo-manager", "manager", None)
+    return app
+
+
+def test_opening_reports_shows_every_site_weakest_first_against_the_target(manager: AppState) -> None:
+    assert run(manager.reports.open()), manager.error
+    reports = manager.reports
+    assert manager.route == ReportsRoute.OVERVIEW
+    chart = reports.overall.chart
+    assert {b.key for b in chart.bars} == {s[0] for s in SITES}
+    rates = [b.rate_pct for b in chart.bars]
+    assert rates == sorted(rates) and chart.line.pct == 90.0
+    assert reports.params() == {"from": "2026-11-01", "to": "2026-11-23"}
+    assert reports.region_allowed and reports.regions == ("east", "south")
+    assert not reports.offline and reports.as_of == DEMO_DAY
+
+
+def test_by_staff_then_last_8_weeks_keeps_the_filter_for_the_session(manager: AppState) -> None:
+    reports = manager.reports
+    run(reports.open())
+    assert run(reports.show_overall("staff"))
+    assert reports.overall_by == "staff" and reports.overall.chart.line.pct == 80.0
+    reports.edit_filters()
+    reports.set_period(Period.LAST_8_WEEKS.value)
+    assert run(reports.apply_filters()), manager.error
+    assert reports.filter.period is Period.LAST_8_WEEKS
+    assert reports.params()["from"] == "2026-09-29"
+    assert reports.overall_by == "staff" and reports.overall is not None
+    run(reports.open_trend("site"))
+    assert reports.params()["from"] == "2026-09-29"  # still the session's filter
+    assert reports.trend is not None and len(reports.trend.periods) >= 8
+
+
+def test_custom_dates_typed_wrong_are_refused_and_the_filter_is_unchanged(manager: AppState) -> None:
+    reports = manager.reports
+    run(reports.open())
+    reports.edit_filters()
+    reports.set_period(Period.CUSTOM.value)
+    reports.set_custom_date("custom_from", "2026-13-01")
+    reports.set_custom_date("custom_to", "2026-11-20")
+    assert not run(reports.apply_filters())
+    assert manager.error.code == "reports_filter" and "2026-13-01" in manager.error.message_en
+    assert reports.filter.period is Period.THIS_MONTH
+
+
+def test_drill_down_from_the_weakest_site_to_one_visit(manager: AppState) -> None:
+    reports = manager.reports
+    run(reports.open())
+    weakest = reports.overall.chart.bars[0].key
+    assert run(reports.open_site(weakest)), manager.error
+    assert manager.route == ReportsRoute.SITE
+    assert reports.site_staff.table and reports.site_items.table
+    assert all(row.source for row in reports.site_items.table)
+    assert run(reports.open_visits()), manager.error
+    rows = reports.visit_list
+    assert rows and all(row.date_text >= "2026-11-01" for row in rows)
+    assert run(reports.open_visit(rows[0].id)), manager.error
+    view = reports.visit
+    assert manager.route == ReportsRoute.VISIT and view.id == rows[0].id and view.site_id == weakest
+    assert all(line.outcome in ("pass", "fail", "na", None) for line in view.lines)
+
+
+def test_offline_the_last_report_is_shown_with_its_as_of_time(device, demo_settings) -> None:
+    settings, tokens = demo_settings
+    running = start_server(settings, tokens)
+    clock = Clock(DEMO_DAY)
+    app = AppState(DeviceAccess(device), now=clock)
+    run(app.load())
+    connect(app, running.url, tokens["demo-manager"], "demo-manager", "manager", None)
+    assert run(app.reports.open())
+    shown = app.reports.overall
+    running.stop()
+    clock.advance(3600)
+    assert run(app.reports.open()), app.error
+    assert app.reports.offline and app.reports.as_of == DEMO_DAY
+    assert app.reports.overall == shown
+    assert not run(app.reports.show_overall("staff"))  # never fetched here: nothing to show
+    assert app.error.code == "reports_offline"
+
+
+def test_regional_manager_may_not_choose_a_region(device, demo_server: RunningServer) -> None:
+    app = AppState(DeviceAccess(device), now=Clock(DEMO_DAY))
+    run(app.load())
+    connect(app, demo_server.url, demo_server.tokens["demo-manager-east"], "demo-manager-east",
+            "manager", "east")
+    assert run(app.reports.open()), app.error
+    assert not app.reports.region_allowed
+    assert {b.key for b in app.reports.overall.chart.bars} == {"demo-east-1", "demo-east-2", "demo-east-3"}
+    assert {sid for sid, _, _ in app.reports.site_choices} == {"demo-east-1", "demo-east-2", "demo-east-3"}
+
+
+def test_an_auditor_is_refused_before_any_request(device, demo_server: RunningServer) -> None:
+    app = AppState(DeviceAccess(device), now=Clock(DEMO_DAY))
+    run(app.load())
+    connect(app, demo_server.url, demo_server.tokens["demo-auditor"], "demo-auditor", "auditor", None)
+    assert not run(app.reports.open())
+    assert app.error.code == "reports_forbidden" and app.reports.overall is None
+
+
+def test_csv_export_hands_the_servers_rows_for_the_screen_to_the_save_dialog(manager: AppState) -> None:
+    reports = manager.reports
+    run(reports.open())
+    run(reports.show_overall("staff"))
+    saved: list[tuple[str, bytes]] = []
+
+    async def save(name: str, data: bytes) -> None:
+        saved.append((name, data))
+
+    assert run(reports.export_csv(save)), manager.error
+    ((name, data),) = saved
+    assert name == "compliance-staff-2026-11-01-2026-11-23.csv"
+    lines = data.decode("utf-8").splitlines()
+    assert lines[0].startswith("key,label,") and len(lines) == 1 + len(reports._answers["staff"].rows)
+    assert manager.flash == "reports.exported"

@@ -1,0 +1,110 @@
+"""Steps through the manager's reports in the browser, by the accessible names the catalogue
+gives (either language), and the API answers the screens must agree with."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+
+import httpx
+
+from audit_app.i18n import t
+from tests.ui.phone import Phone
+from tests.ui.product import Product
+from tools.servers import ROOT, audit_server_command, sync_server_env
+
+
+def fresh_link(product: Product, name: str) -> str:
+    """A new one-time enrolment link for a demo user (each phone in a test enrols anew)."""
+    done = subprocess.run(
+        audit_server_command("enrol", name, "--app-url", product.app_url, "--server-url", product.server_url),
+        env=sync_server_env(product.root / "server"), cwd=ROOT, capture_output=True, text=True, check=True)
+    return next(line.removeprefix("link: ") for line in done.stdout.splitlines() if line.startswith("link: "))
+
+
+def percent(rate: float) -> str:
+    return f"{rate * 100:.1f}%"
+
+
+def enrol(phone: Phone, link: str, lang: str) -> None:
+    """Open a demo user's enrolment link (the app enrols itself and shows Home in English),
+    then choose the language in Settings."""
+    phone.open(link)
+    phone.button(t("en", "home.new_visit")).wait_for()
+    if lang != "en":
+        phone.tap_button(t("en", "home.settings"))
+        phone.tap_button("中文")
+        phone.wait_for_text(t(lang, "settings.title"))
+        phone.page.go_back()  # the browser's back button, as a user would
+        phone.button(t(lang, "home.new_visit")).wait_for()
+
+
+def open_reports(phone: Phone, lang: str) -> None:
+    phone.tap_button(t(lang, "reports.open"))
+    phone.wait_for_text(t(lang, "reports.line.target", pct="90"))
+
+
+def switch(phone: Phone, lang: str, key: str, line_key: str, pct: str) -> None:
+    phone.tap_button(t(lang, key))
+    phone.wait_for_text(t(lang, line_key, pct=pct))
+
+
+def this_month(today: dt.date) -> dict[str, str]:
+    return {"from": today.replace(day=1).isoformat(), "to": today.isoformat()}
+
+
+def last_8_weeks(today: dt.date) -> dict[str, str]:
+    return {"from": (today - dt.timedelta(days=55)).isoformat(), "to": today.isoformat()}
+
+
+def compliance(api: httpx.Client, group_by: str, params: dict[str, str]) -> list[dict]:
+    answer = api.get("/reports/compliance", params={**params, "group_by": group_by})
+    answer.raise_for_status()
+    return answer.json()["rows"]
+
+
+def assert_chart_and_table_show(phone: Phone, rows: list[dict]) -> None:
+    """Each row's rate and n label its bar, and its rate is in the table, weakest on top."""
+    tops = []
+    for row in rows:
+        bar_label = phone.text(f"{percent(row['rate'])} · n {row['observations']}", exact=False).first
+        bar_label.wait_for()
+        cell = phone.text(percent(row["rate"]), exact=True).first
+        cell.wait_for()
+        tops.append((row["rate"], bar_label.bounding_box()["y"]))
+    ordered = [y for _, y in sorted(tops)]
+    assert ordered == sorted(ordered), "bars are not weakest first"
+
+
+def settle(phone: Phone, shot: str) -> None:
+    """Wait until a new screen has finished sliding in (Flutter ignores taps during the
+    transition) and keep its picture."""
+    phone.screenshot(shot)
+
+
+def set_period(phone: Phone, lang: str, period_key: str, shot: str) -> None:
+    phone.tap_button(t(lang, "reports.nav.filters"))
+    phone.button(t(lang, "reports.filter.apply")).wait_for()
+    settle(phone, shot)
+    phone.tap(phone.role("radio", t(lang, period_key)))
+    phone.tap_button(t(lang, "reports.filter.apply"))
+    phone.wait_for_text(re.compile(re.escape(t(lang, period_key)) + " · "))
+    settle(phone, shot + "-applied")
+
+
+def visit_with_photo(api: httpx.Client, site_id: str, params: dict[str, str]) -> dict:
+    """The newest visit at the site (as the app lists them) that cites a photo."""
+    listed = api.get("/visits", params={**params, "site_id": site_id, "sort": "started", "limit": 200})
+    listed.raise_for_status()
+    for summary in listed.json():
+        detail = api.get(f"/visits/{summary['id']}").raise_for_status().json()
+        if detail["visit"]["photos"]:
+            return summary
+    raise AssertionError(f"no visit with a photo at {site_id}")
+
+
+def row_title(summary: dict) -> str:
+    """The visit list's title of a visit: its local date, then the score."""
+    score = "–" if summary["visit_score"] is None else percent(summary["visit_score"])
+    return f"{summary['started_local_date']} · {score}"

@@ -1,0 +1,100 @@
+"""The manager's reports in a real browser: the site chart and table show the server's rates,
+staff, last 8 weeks, drill-down to one visit and its photo; a regional manager sees only their
+region, and a photo of another region's visit answers 404 to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.ui.phone import Phone
+from tests.ui.product import Product, demo_tokens
+from tests.ui.reports_steps import (
+    assert_chart_and_table_show, fresh_link, compliance, enrol, last_8_weeks, open_reports, row_title, set_period,
+    settle, switch, this_month, visit_with_photo,
+)
+
+EAST = {"Riverside Mall store 江畔商场店", "Harbour Road restaurant 海港路餐厅",
+        "People's Square branch 人民广场支行"}
+
+
+@pytest.fixture(scope="module")
+def demo_product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Product]:
+    running = Product(tmp_path_factory.mktemp("reports-product"))
+    try:
+        yield running.start(demo_visits=150)
+    finally:
+        running.stop()
+
+
+def api_as(product: Product, who: str) -> httpx.Client:
+    return httpx.Client(base_url=product.server_url + "/api/v1", timeout=30.0,
+                        headers={"Authorization": f"Bearer {demo_tokens(product.demo_output)[who]}"})
+
+
+def test_manager_compares_sites_and_drills_down_to_a_visit_photo(demo_product: Product, phone: Phone) -> None:
+    today = dt.date.today()
+    with api_as(demo_product, "demo-admin") as api:
+        enrol(phone, fresh_link(demo_product, "demo-manager"), "en")
+        open_reports(phone, "en")
+        settle(phone, "reports-test-sites")
+        sites = compliance(api, "site", this_month(today))
+        assert len(sites) == 6
+        assert_chart_and_table_show(phone, sites)
+        switch(phone, "en", "reports.by_staff", "reports.line.award_floor", "80")
+        staff = compliance(api, "staff", this_month(today))
+        weakest_staff = min(staff, key=lambda r: r["rate"])
+        assert_chart_and_table_show(phone, [weakest_staff])
+        set_period(phone, "en", "reports.period.last_8_weeks", "reports-test-filters")
+        period = last_8_weeks(today)
+        phone.text(f"{period['from']} to {period['to']}", exact=False).first.wait_for()
+        switch(phone, "en", "reports.by_site", "reports.line.target", "90")
+        sites = compliance(api, "site", period)
+        assert_chart_and_table_show(phone, sites)
+        weakest = min(sites, key=lambda r: r["rate"])
+        phone.tap(phone.button(weakest["label"], exact=False).first)
+        phone.button("Visits at this site").wait_for()
+        settle(phone, "reports-test-site")
+        site_staff = compliance(api, "staff", {**period, "site_id": weakest["key"]})
+        assert_chart_and_table_show(phone, site_staff)
+        phone.tap_button("Visits at this site")
+        chosen = visit_with_photo(api, weakest["key"], period)
+        phone.text(row_title(chosen), exact=False).first.wait_for()
+        settle(phone, "reports-test-visits")
+        phone.tap(phone.text(row_title(chosen), exact=False).first)
+        phone.wait_for_text("Auditor ")
+        settle(phone, "reports-test-visit")
+        photo = phone.role("img", "Photo").first
+        photo.wait_for()
+        box = photo.bounding_box()
+        assert box is not None and box["width"] > 50 and box["height"] > 50
+
+
+def a_south_visit_photo(product: Product) -> str:
+    """The hash of a photo cited by a visit at a south site (the demo gives each site its own)."""
+    with api_as(product, "demo-admin") as admin:
+        for site in ("demo-south-1", "demo-south-2", "demo-south-3"):
+            for summary in admin.get("/visits", params={"site_id": site, "limit": 200}).json():
+                photos = admin.get(f"/visits/{summary['id']}").json()["visit"]["photos"]
+                if photos:
+                    return str(photos[0]["sha256"])
+    raise AssertionError("no demo visit at a south site cites a photo")
+
+
+def test_regional_manager_sees_only_their_region_and_no_south_photo(demo_product: Product,
+                                                                    phone: Phone) -> None:
+    sha = a_south_visit_photo(demo_product)
+    with api_as(demo_product, "demo-manager-east") as east, api_as(demo_product, "demo-manager") as everyone:
+        assert east.get(f"/photos/{sha}", params={"size": "thumb"}).status_code == 404
+        assert everyone.get(f"/photos/{sha}", params={"size": "thumb"}).status_code == 200
+    enrol(phone, fresh_link(demo_product, "demo-manager-east"), "en")
+    open_reports(phone, "en")
+    settle(phone, "reports-test-east")
+    phone.wait_for_text("Region east")
+    for name in EAST:
+        phone.button(name, exact=False).first.wait_for()
+    assert phone.text("Garden Street store", exact=False).count() == 0
+    assert phone.text("Pearl Tower", exact=False).count() == 0

@@ -1,0 +1,57 @@
+"""Every report screen in a real browser, at phone (412x915) and laptop (1280x800) size, in
+English and Chinese: each one shows its own words and is kept as a screenshot (looked at by a
+person; two are in the README)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser
+
+from audit_app.i18n import t
+from tests.ui.phone import Phone
+from tests.ui.product import Product
+from tests.ui.reports_steps import enrol, fresh_link, open_reports, set_period, settle, switch
+from tests.ui.test_reports import demo_product  # noqa: F401  (module fixture: one product for all)
+
+SIZES = {"phone": {"width": 412, "height": 915}, "laptop": {"width": 1280, "height": 800}}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+@pytest.mark.parametrize("size", list(SIZES))
+def test_each_report_screen_renders_in_both_languages_at_both_sizes(
+        demo_product: Product, browser: Browser, lang: str, size: str) -> None:  # noqa: F811
+    context = browser.new_context(viewport=SIZES[size], device_scale_factor=1)
+    try:
+        phone = Phone(context.new_page())
+        name = f"reports-{lang}-{size}"
+        enrol(phone, fresh_link(demo_product, "demo-manager"), lang)
+        open_reports(phone, lang)
+        settle(phone, f"{name}-1-overview-sites")
+        switch(phone, lang, "reports.by_staff", "reports.line.award_floor", "80")
+        settle(phone, f"{name}-2-overview-staff")
+        phone.tap_button(t(lang, "reports.nav.breakdown"))
+        phone.wait_for_text(t(lang, "reports.weakest_first"))
+        settle(phone, f"{name}-3-items")
+        phone.tap_button(t(lang, "reports.by_dimension"))
+        phone.wait_for_text(t(lang, "reports.line.target", pct="90"))
+        settle(phone, f"{name}-4-dimensions")
+        phone.tap_button(t(lang, "reports.nav.trend"))
+        phone.wait_for_text(t(lang, "reports.trend_pick"))
+        settle(phone, f"{name}-5-trend")
+        set_period(phone, lang, "reports.period.last_8_weeks", f"{name}-6-filters")
+        switch(phone, lang, "reports.by_site", "reports.line.target", "90")
+        settle(phone, f"{name}-7-overview-8-weeks")
+        phone.tap(phone.role("button", re.compile("Garden Street"), exact=False).first)
+        phone.button(t(lang, "reports.site.visits")).wait_for()
+        settle(phone, f"{name}-8-site")
+        phone.tap_button(t(lang, "reports.site.visits"))
+        first_visit = phone.text(re.compile(r"\d{4}-\d{2}-\d{2} · \d")).first
+        first_visit.wait_for()
+        settle(phone, f"{name}-9-visits")
+        phone.tap(first_visit)
+        phone.wait_for_text(t(lang, "reports.visit.by", auditor="demo-auditor", score="")[:3])
+        settle(phone, f"{name}-10-visit")
+    finally:
+        context.close()

@@ -1,0 +1,106 @@
+"""Every report screen builds from state alone, in both languages, with the names the browser
+tests use; Home offers Reports to managers and admins only."""
+
+from __future__ import annotations
+
+import flet as ft
+import flet_charts as fc
+import pytest
+
+from audit_app.state import AppState, DeviceAccess
+from audit_app.state.reports import ReportsRoute
+from tests.reports.demo_server import RunningServer, demo_server, demo_settings  # noqa: F401
+from tests.state.conftest import Clock, device, run  # noqa: F401  (device: a fixture)
+from tests.state.test_reports_session import DEMO_DAY, connect
+from tests.views.test_screens_build import build, names
+
+
+def controls_of(node, kind) -> list:
+    """Every control of `kind` under `node` (charts, tables, images)."""
+    found = []
+
+    def visit(item) -> None:
+        if isinstance(item, (list, tuple)):
+            for child in item:
+                visit(child)
+            return
+        if not isinstance(item, ft.BaseControl):
+            return
+        if isinstance(item, kind):
+            found.append(item)
+        for attr in ("content", "controls", "appbar", "bottom_appbar", "actions", "title", "leading",
+                     "subtitle", "trailing", "rows", "cells", "columns", "label"):
+            child = getattr(item, attr, None)
+            if child is not None and not isinstance(child, str):
+                visit(child)
+    visit(node)
+    return found
+
+
+def app_for(device, server: RunningServer, who: str, role: str) -> AppState:
+    app = AppState(DeviceAccess(device), now=Clock(DEMO_DAY))
+    run(app.load())
+    connect(app, server.url, server.tokens[who], who, role, None)
+    return app
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_every_report_screen_builds_in_both_languages(device, demo_server, lang):  # noqa: F811
+    app = app_for(device, demo_server, "demo-manager", "manager")
+    run(app.set_language(lang))
+    reports = app.reports
+    assert run(reports.open()), app.error
+    screens = {"overview": build(app)}
+    run(reports.show_overall("staff"))
+    screens["staff"] = build(app)
+    run(reports.open_breakdown("item"))
+    screens["items"] = build(app)
+    run(reports.open_breakdown("dimension"))
+    screens["dimensions"] = build(app)
+    run(reports.open_trend("site"))
+    screens["trend"] = build(app)
+    reports.edit_filters()
+    screens["filters"] = build(app)
+    run(reports.open_site("demo-east-2"))
+    screens["site"] = build(app)
+    run(reports.open_visits())
+    screens["visits"] = build(app)
+    run(reports.open_visit(reports.visit_list[0].id))
+    screens["visit"] = build(app)
+    routes = {name: view.route for name, view in screens.items()}
+    assert routes["overview"] == routes["staff"] == ReportsRoute.OVERVIEW
+    assert routes["visit"] == ReportsRoute.VISIT and routes["filters"] == ReportsRoute.FILTERS
+    assert len(controls_of(screens["overview"], fc.BarChart)) == 1
+    assert len(controls_of(screens["overview"], ft.DataTable)) == 1
+    assert len(controls_of(screens["trend"], fc.LineChart)) == 1
+    site_rows = controls_of(screens["overview"], ft.DataRow)
+    assert len(site_rows) == 6
+
+
+def test_overview_chart_bars_carry_the_rates_and_the_target_line(device, demo_server):  # noqa: F811
+    app = app_for(device, demo_server, "demo-manager", "manager")
+    run(app.reports.open())
+    (chart,) = controls_of(build(app), fc.BarChart)
+    model = app.reports.overall.chart
+    assert [g.rods[0].to_y for g in chart.groups] == [b.rate_pct for b in model.bars]
+    assert chart.horizontal_grid_lines.interval == 90 and (chart.min_y, chart.max_y) == (0, 100)
+    run(app.reports.show_overall("staff"))
+    (staff_chart,) = controls_of(build(app), fc.BarChart)
+    assert staff_chart.horizontal_grid_lines.interval == 80
+
+
+def test_english_report_screens_carry_the_names_tests_tap(device, demo_server):  # noqa: F811
+    app = app_for(device, demo_server, "demo-manager", "manager")
+    run(app.go_home())
+    assert "Reports" in names(build(app))
+    run(app.reports.open())
+    found = set(names(build(app)))
+    assert {"By site", "By staff", "Export CSV", "Refresh", "Filters", "Trend", "By item"} <= found
+    app.reports.edit_filters()
+    assert {"Apply filters", "Last 8 weeks", "This week", "Custom dates"} <= set(names(build(app)))
+
+
+def test_home_offers_no_reports_to_an_auditor(device, demo_server):  # noqa: F811
+    app = app_for(device, demo_server, "demo-auditor", "auditor")
+    run(app.go_home())
+    assert "Reports" not in names(build(app))
