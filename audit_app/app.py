@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlparse
 
 import flet as ft
 
+from audit_app.client_calls import ClientCalls, PageGone
 from audit_app.device import Device, open_device
 from audit_app.evidence import clean_unreferenced_photos
 from audit_app.state import AppState, DeviceAccess, DeviceRegistry
@@ -80,13 +81,13 @@ def Root(state: AppState, services: Services):
         return [broken_view(state)]
 
 
-async def _device_id(page: ft.Page) -> str:
+async def _device_id(calls: ClientCalls) -> str:
     prefs = ft.SharedPreferences()
-    found = await prefs.get(DEVICE_ID_KEY)
+    found = await calls.call(lambda: prefs.get(DEVICE_ID_KEY), "reading the device id")
     if isinstance(found, str) and _DEVICE_ID.match(found):
         return found
     made = uuid.uuid4().hex
-    await prefs.set(DEVICE_ID_KEY, made)
+    await calls.call(lambda: prefs.set(DEVICE_ID_KEY, made), "keeping the device id")
     return made
 
 
@@ -100,7 +101,12 @@ def make_main(registry: DeviceRegistry, root: Path):
             page.theme = ft.Theme(color_scheme_seed=ft.Colors.BLUE)
         page.theme_mode = ft.ThemeMode.LIGHT
         first_route, first_url = page.route, page.url
-        device = registry.acquire(device_folder(root, await _device_id(page)))
+        calls = ClientCalls(page)
+        try:
+            device_id = await _device_id(calls)
+        except PageGone:
+            return  # the tab went away for good before saying which device it is
+        device = registry.acquire(device_folder(root, device_id))
         state = AppState(DeviceAccess(device))
         await state.load()
         picker = ft.FilePicker()
@@ -126,10 +132,8 @@ def make_main(registry: DeviceRegistry, root: Path):
             if route != state.route:
                 state.go(route)
 
-        def closed() -> None:
-            registry.release(device)
         page.on_route_change = route_changed
-        page.on_close = closed
+        calls.when_closed(lambda: registry.release(device))
 
         code, server = enrolment_query(first_route, first_url)
         if code and not state.prefs.setup_done:
