@@ -6,7 +6,8 @@ Data root: `FLET_APP_STORAGE_DATA` (a packaged phone), else `AUDIT_APP_DATA_DIR`
 `./var/app`. Each browser is one device: a device id kept in the browser
 (`ft.SharedPreferences`) names its folder `devices/<id>` under the root, so a reload or a
 restart of the app server finds the same drafts. An enrolment link
-(`/?enrol=CODE&server=URL`) enrols the device on its first load."""
+(`/?enrol=CODE&server=URL`) enrols the device, on its first load or in a tab already open
+(refused while an enrolled phone holds unsynced visits)."""
 
 from __future__ import annotations
 
@@ -128,6 +129,12 @@ def make_main(registry: DeviceRegistry, root: Path):
         state.set_navigator(navigate)
 
         async def route_changed(e: ft.RouteChangeEvent) -> None:
+            # An enrolment link opened in this tab reattaches to its session: no new `main`.
+            code, server = enrolment_query(e.route, None)
+            if code:
+                await state.open_enrolment_link(code, server)
+                navigate(state.route)  # the address bar forgets the one-time code
+                return
             route = urlparse(e.route).path or "/"
             if route != state.route:
                 state.go(route)
@@ -135,13 +142,11 @@ def make_main(registry: DeviceRegistry, root: Path):
         page.on_route_change = route_changed
         calls.when_closed(lambda: registry.release(device))
 
-        code, server = enrolment_query(first_route, first_url)
-        if code and not state.prefs.setup_done:
-            state.setup_form.code = code
-            state.setup_form.server = server or ""
         page.render_views(Root, state, services)
-        if code and server and not state.prefs.setup_done:
-            await state.enrol_with_code()
+        code, server = enrolment_query(first_route, first_url)
+        if code:
+            await state.open_enrolment_link(code, server)
+            navigate(state.route)
     return main
 
 
