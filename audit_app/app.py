@@ -6,7 +6,8 @@ Data root: `FLET_APP_STORAGE_DATA` (a packaged phone), else `AUDIT_APP_DATA_DIR`
 `./var/app`. Each browser is one device: a device id kept in the browser
 (`ft.SharedPreferences`) names its folder `devices/<id>` under the root, so a reload or a
 restart of the app server finds the same drafts. An enrolment link
-(`/?enrol=CODE&server=URL`) enrols the device on its first load."""
+(`/?enrol=CODE&server=URL`) enrols the device, on its first load or in a tab already open
+(refused while an enrolled phone holds unsynced visits)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from urllib.parse import parse_qs, urlparse
 
 import flet as ft
 
+from audit_app.client_calls import ClientCalls, PageGone
 from audit_app.device import Device, open_device
 from audit_app.evidence import clean_unreferenced_photos
 from audit_app.state import AppState, DeviceAccess, DeviceRegistry
@@ -80,13 +82,13 @@ def Root(state: AppState, services: Services):
         return [broken_view(state)]
 
 
-async def _device_id(page: ft.Page) -> str:
+async def _device_id(calls: ClientCalls) -> str:
     prefs = ft.SharedPreferences()
-    found = await prefs.get(DEVICE_ID_KEY)
+    found = await calls.call(lambda: prefs.get(DEVICE_ID_KEY), "reading the device id")
     if isinstance(found, str) and _DEVICE_ID.match(found):
         return found
     made = uuid.uuid4().hex
-    await prefs.set(DEVICE_ID_KEY, made)
+    await calls.call(lambda: prefs.set(DEVICE_ID_KEY, made), "keeping the device id")
     return made
 
 
@@ -100,7 +102,12 @@ def make_main(registry: DeviceRegistry, root: Path):
             page.theme = ft.Theme(color_scheme_seed=ft.Colors.BLUE)
         page.theme_mode = ft.ThemeMode.LIGHT
         first_route, first_url = page.route, page.url
-        device = registry.acquire(device_folder(root, await _device_id(page)))
+        calls = ClientCalls(page)
+        try:
+            device_id = await _device_id(calls)
+        except PageGone:
+            return  # the tab went away for good before saying which device it is
+        device = registry.acquire(device_folder(root, device_id))
         state = AppState(DeviceAccess(device))
         await state.load()
         picker = ft.FilePicker()
@@ -122,22 +129,24 @@ def make_main(registry: DeviceRegistry, root: Path):
         state.set_navigator(navigate)
 
         async def route_changed(e: ft.RouteChangeEvent) -> None:
+            # An enrolment link opened in this tab reattaches to its session: no new `main`.
+            code, server = enrolment_query(e.route, None)
+            if code:
+                await state.open_enrolment_link(code, server)
+                navigate(state.route)  # the address bar forgets the one-time code
+                return
             route = urlparse(e.route).path or "/"
             if route != state.route:
                 state.go(route)
 
-        def closed() -> None:
-            registry.release(device)
         page.on_route_change = route_changed
-        page.on_close = closed
+        calls.when_closed(lambda: registry.release(device))
 
-        code, server = enrolment_query(first_route, first_url)
-        if code and not state.prefs.setup_done:
-            state.setup_form.code = code
-            state.setup_form.server = server or ""
         page.render_views(Root, state, services)
-        if code and server and not state.prefs.setup_done:
-            await state.enrol_with_code()
+        code, server = enrolment_query(first_route, first_url)
+        if code:
+            await state.open_enrolment_link(code, server)
+            navigate(state.route)
     return main
 
 

@@ -70,6 +70,32 @@ class ConnectionActions:
             await self.sync.start()
         return ok
 
+    async def open_enrolment_link(self: AppState, code: str, server: str | None) -> bool:
+        """An enrolment link opened on this device, on a first load or in a tab already open.
+
+        A phone connected to a server keeps its account while it holds visits not synced yet:
+        enrolling would send them as someone else, or strand them. Otherwise the link's account
+        replaces the stored one only once the server has accepted the code."""
+        from audit_app.sync import load_credentials
+
+        self.setup_form.code = code
+        self.setup_form.server = server or ""
+        if self.prefs.setup_done:
+            async def check_unsynced() -> None:
+                if await self.access.locked(load_credentials, self.device.folder) is None:
+                    return  # offline only so far: enrolling is how its visits get uploaded
+                await self.refresh_home()
+                if self.home.unsynced:
+                    self.setup_form.code = ""
+                    raise refuse("enrol_unsynced", "error.enrol_unsynced", count=self.home.unsynced)
+            if not await self.act(check_unsynced):
+                return False
+        if not server:  # the code alone: the first-run screen asks for the server's address
+            if not self.prefs.setup_done:
+                self.go(Route.FIRST_RUN)
+            return False
+        return await self.enrol_with_code()
+
     async def connect_with_token(self: AppState) -> bool:
         """Keep a pasted token and check it with a first sync (a refused token is not kept)."""
         from audit_app.sync import Credentials, save_credentials

@@ -75,7 +75,9 @@ def error_banner(state: AppState) -> ft.Control | None:
         border_radius=8, padding=ft.Padding.all(10),
         content=ft.Row([
             ft.Icon(ft.Icons.ERROR_OUTLINE, color=ft.Colors.RED_700),
-            ft.Text(state.error.message(lang), color=ft.Colors.RED_900, expand=True, selectable=True),
+            # Not selectable: on the web a selectable text reaches screen readers as an unnamed,
+            # disabled textbox, so the error itself was never read out.
+            ft.Text(state.error.message(lang), color=ft.Colors.RED_900, expand=True),
             ft.TextButton(t(lang, "common.dismiss"), on_click=on(state.dismiss_error), height=TOUCH),
         ], vertical_alignment=ft.CrossAxisAlignment.START))
 

@@ -1,8 +1,9 @@
 """What a shopper must never lose: answers across an app-server restart, visits while offline."""
 
 import re
+import time
 
-from playwright.sync_api import expect
+from playwright.sync_api import WebSocketRoute, expect
 
 from tests.ui.journeys import (answer_every_section, enrol_by_link, go_home, review_and_finalise,
                                start_offline, start_retail_visit, stored_visits, sync_from_home,
@@ -28,18 +29,74 @@ def test_a_half_done_visit_survives_a_restart_of_the_app_server(product: Product
     before = progress_line(phone)
 
     product.restart(product.app)
-    # Reopened in a new tab (a new app session on the same device). In the same tab the Flet
-    # client's automatic reconnect races the reload and sometimes leaves a blank page.
-    phone.open_in_new_tab(product.app_url)
+    phone.reload()  # the same tab: it keeps its Flet session id
     phone.tap(visit_row(phone, "state.draft"))
     phone.button(phone.say("runner.pass")).first.wait_for()
     assert progress_line(phone) == before
     phone.screenshot("en-runner-after-restart")
 
+    phone.open_in_new_tab(product.app_url)  # a new session on the same device
+    phone.tap(visit_row(phone, "state.draft"))
+    phone.button(phone.say("runner.pass")).first.wait_for()
+    assert progress_line(phone) == before
+
     (record,) = stored_visits(product.app_data)
     answers = {o["item_key"]: o["value"] for o in record["visit"]["observations"]}
     assert 0 < answers["greet_within_3s"] <= 3
     assert sum(value is True for value in answers.values()) == 3
+
+
+class SocketsAfterRestart:
+    """The tab's Flet sockets, with the browser's answers on the first one lost: the old tab
+    reconnects to the restarted app server, which asks it for the device id, and the tab is
+    reloaded before the answer arrives (the race that left a reloaded tab blank)."""
+
+    def __init__(self) -> None:
+        self.sent_up: list[int] = []    # messages the page sent, per socket
+        self.sent_down: list[int] = []  # messages the app server sent, per socket
+
+    def route(self, socket: WebSocketRoute) -> None:
+        server = socket.connect_to_server()
+        number = len(self.sent_up)
+        self.sent_up.append(0)
+        self.sent_down.append(0)
+
+        def up(message: str | bytes) -> None:
+            self.sent_up[number] += 1
+            if number > 0 or self.sent_up[number] == 1:  # the first socket: only its hello
+                server.send(message)
+
+        def down(message: str | bytes) -> None:
+            self.sent_down[number] += 1
+            socket.send(message)
+        socket.on_message(up)
+        server.on_message(down)
+
+    def first_answer_lost(self) -> bool:
+        """The app server greeted the reconnected tab and asked it something; the tab answered."""
+        return bool(self.sent_up) and self.sent_up[0] >= 2 and self.sent_down[0] >= 2
+
+
+def test_reloading_the_tab_while_the_restarted_app_server_waits_for_its_answer_shows_the_drafts(
+        product: Product, phone: Phone):
+    start_offline(phone, product.app_url)
+    start_retail_visit(phone, site_name=None)
+    sockets = SocketsAfterRestart()
+    phone.page.route_web_socket(re.compile(r"/ws$"), sockets.route)
+
+    product.restart(product.app)
+    wait_until(sockets.first_answer_lost, phone)
+    phone.reload()
+    phone.tap(visit_row(phone, "state.draft"))
+    phone.button(phone.say("runner.pass")).first.wait_for()
+    assert len(sockets.sent_up) == 2
+
+
+def wait_until(condition, phone: Phone, timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, f"{condition.__name__} not within {timeout_s:.0f} s"
+        phone.page.wait_for_timeout(50)  # lets Playwright deliver socket events; a poll, not a wait
 
 
 def test_offline_a_visit_is_started_finished_and_queued_then_syncs_when_the_server_is_back(
