@@ -27,7 +27,8 @@ from sync_server.app import prepare_database
 from sync_server.db import make_engine, make_session_factory
 from sync_server.enrolment import issue_code
 from sync_server.settings import Settings
-from sync_server.tables import Site, Staff
+from tests.server.seed import add_north_and_south_sites
+
 
 START_TIMEOUT_S = 60.0
 _user_numbers = itertools.count(1)
@@ -104,12 +105,7 @@ def _seed(settings: Settings) -> tuple[str, str]:
             admin = create_user(session, "admin", "admin")
             auditor = create_user(session, "auditor", "auditor")
             now = dt.datetime.now(dt.UTC)
-            session.add_all([Site(id="site-n1", name="North One", region="north", updated_at=now),
-                             Site(id="site-s1", name="South One", region="south", updated_at=now)])
-            session.flush()
-            session.add_all([Staff(id="staff-1", name="Li Na", site_id="site-n1", updated_at=now),
-                             Staff(id="staff-2", name="Wang Wei", site_id="site-n1", updated_at=now),
-                             Staff(id="staff-3", name="Zhang Min", site_id="site-s1", updated_at=now)])
+            add_north_and_south_sites(session, now)
             session.commit()
     finally:
         engine.dispose()
