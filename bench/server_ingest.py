@@ -22,30 +22,21 @@ import httpx
 from sqlalchemy import func, insert, select
 
 from support.server import (  # noqa: I001  (support puts the repository on sys.path)
-    ITEMS_PER_VISIT, bench_checklist, create_database, postgres_cluster, serve, write_checklist_dir,
+    ITEMS_PER_VISIT, add_sites_and_staff, bench_checklist, create_database, postgres_cluster, serve,
+    write_checklist_dir,
 )
-from audit_app.domain import Checklist, Item, Kind, Visit, content_hash, score_visit
+from support.sync_data import answer
+from audit_app.domain import Checklist, Visit, content_hash, score_visit
 from sync_server.accounts import create_user
 from sync_server.app import prepare_database
 from sync_server.db import make_engine, make_session_factory
 from sync_server.settings import Settings
 from sync_server.visit_store import revision_rows
-from sync_server.tables import ObservationRow, Site, Staff, VisitHead, VisitRevision
+from sync_server.tables import ObservationRow, VisitHead, VisitRevision
 
 TARGET_RATIO = 0.3
 SITES, STAFF_PER_SITE = 10, 3
 TZ = dt.timezone(dt.timedelta(hours=8))
-
-
-def answer(item: Item, rng: random.Random) -> Any:
-    passes = rng.random() < 0.9
-    if item.kind is Kind.CHECK:
-        return passes
-    if item.kind is Kind.TIMED:
-        return round(item.threshold_for(False) * (rng.uniform(0.2, 0.9) if passes else 1.5), 1)
-    if item.kind is Kind.COUNT:
-        return item.min if item.min is not None else 0
-    return rng.randint(1, item.rating_scale)
 
 
 def make_bodies(checklist: Checklist, count: int, seed: int = 11) -> list[dict[str, Any]]:
@@ -71,12 +62,7 @@ def populate(settings: Settings, clients: int) -> list[str]:
     engine = make_engine(settings)
     now = dt.datetime.now(dt.UTC)
     with make_session_factory(engine)() as session:
-        for site in range(SITES):
-            session.add(Site(id=f"site-{site}", name=f"Site {site}", region="r", updated_at=now))
-            session.flush()
-            session.add_all([Staff(id=f"staff-{site}-{n}", name=f"Staff {site}-{n}",
-                                   site_id=f"site-{site}", updated_at=now)
-                             for n in range(STAFF_PER_SITE)])
+        add_sites_and_staff(session, SITES, STAFF_PER_SITE, "r", now)
         session.commit()
         tokens = [create_user(session, f"auditor-{n:02d}", "auditor") for n in range(clients)]
     engine.dispose()

@@ -4,6 +4,7 @@ bundled ones, and a real `audit-server serve` subprocess."""
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import os
 import pwd
@@ -24,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from audit_app.checklist_files import load_checklist_dir  # noqa: E402
 from audit_app.domain import Checklist  # noqa: E402
+from sync_server.tables import Site, Staff  # noqa: E402
 
 BENCH_CHECKLIST = "bench-mix"
 ITEMS_PER_VISIT = 40
@@ -89,6 +91,17 @@ def bench_checklist() -> Checklist:
         "id": BENCH_CHECKLIST, "version": 1, "mode": "mystery_shop",
         "title": {"en": "Benchmark mix", "zh": "基准测试组合"},
         "sections": [{"key": "all", "title": {"en": "All", "zh": "全部"}, "items": chosen}]})
+
+
+def add_sites_and_staff(session, sites: int, staff_per_site: int, region: str,
+                        now: datetime.datetime) -> None:
+    """Sites `site-N` in `region`, each with staff `staff-N-K`; the caller commits."""
+    for site in range(sites):
+        session.add(Site(id=f"site-{site}", name=f"Site {site}", region=region, updated_at=now))
+        session.flush()
+        session.add_all([Staff(id=f"staff-{site}-{n}", name=f"Staff {site}-{n}",
+                               site_id=f"site-{site}", updated_at=now)
+                         for n in range(staff_per_site)])
 
 
 def write_checklist_dir(directory: Path, checklist: Checklist) -> Path:

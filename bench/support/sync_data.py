@@ -17,7 +17,8 @@ from sync_server.accounts import create_user
 from sync_server.app import prepare_database
 from sync_server.db import make_engine, make_session_factory
 from sync_server.settings import Settings
-from sync_server.tables import Site, Staff
+
+from .server import add_sites_and_staff
 
 CHECKLIST = ("retail-store-visit", 1)
 SITES, STAFF_PER_SITE = 10, 3
@@ -35,12 +36,7 @@ def populate_server(settings: Settings) -> str:
     engine = make_engine(settings)
     now = dt.datetime.now(dt.UTC)
     with make_session_factory(engine)() as session:
-        for site in range(SITES):
-            session.add(Site(id=f"site-{site}", name=f"Site {site}", region="east", updated_at=now))
-            session.flush()
-            session.add_all([Staff(id=f"staff-{site}-{n}", name=f"Staff {site}-{n}",
-                                   site_id=f"site-{site}", updated_at=now)
-                             for n in range(STAFF_PER_SITE)])
+        add_sites_and_staff(session, SITES, STAFF_PER_SITE, "east", now)
         session.commit()
         token = create_user(session, "bench-auditor", "auditor")
     engine.dispose()

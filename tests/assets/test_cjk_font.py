@@ -7,6 +7,8 @@ import pytest
 import yaml
 from fontTools.ttLib import TTFont
 
+from tools.subset_cjk_font import catalogue_files, checklist_files, gb2312_characters, strings_in
+
 ROOT = Path(__file__).resolve().parents[2]
 FONT = ROOT / "audit_app" / "assets" / "fonts" / "NotoSansSC-Subset.otf"
 LICENCE = ROOT / "audit_app" / "assets" / "fonts" / "OFL.txt"
@@ -18,16 +20,6 @@ HOW_TO_FIX = ("add the character to the font: `.venv/bin/python tools/subset_cjk
 def cmap() -> dict[int, str]:
     with TTFont(FONT) as font:
         return font.getBestCmap()
-
-
-def strings_in(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in strings_in(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in strings_in(v)]
-    return []
 
 
 def bilingual_texts(value: object) -> list[str]:
@@ -53,15 +45,6 @@ def missing(texts: list[str], cmap: dict[int, str]) -> dict[str, str]:
     return absent
 
 
-def catalogues() -> list[Path]:
-    return sorted((ROOT / "audit_app" / "i18n").glob("*.json"))
-
-
-def checklists() -> list[Path]:
-    found = set((ROOT / "checklists").glob("*.yaml")) | set((ROOT / "audit_app").rglob("checklists/*.yaml"))
-    return sorted(found)
-
-
 def test_the_font_is_the_simplified_chinese_face_of_noto_sans_cjk():
     with TTFont(FONT) as font:
         assert font["name"].getDebugName(1) == "Noto Sans CJK SC"
@@ -69,13 +52,13 @@ def test_the_font_is_the_simplified_chinese_face_of_noto_sans_cjk():
 
 
 def test_every_catalogue_string_is_in_the_font(cmap):
-    for path in catalogues():
+    for path in catalogue_files(ROOT):
         texts = strings_in(json.loads(path.read_text(encoding="utf-8")))
         assert missing(texts, cmap) == {}, f"{path.name}: {HOW_TO_FIX}"
 
 
 def test_every_checklist_text_in_both_languages_is_in_the_font(cmap):
-    paths = checklists()
+    paths = checklist_files(ROOT)
     assert paths, "no bundled checklists found"
     for path in paths:
         texts = bilingual_texts(yaml.safe_load(path.read_text(encoding="utf-8")))
@@ -84,13 +67,7 @@ def test_every_checklist_text_in_both_languages_is_in_the_font(cmap):
 
 
 def test_all_of_gb2312_and_the_apps_symbols_are_in_the_font(cmap):
-    gb2312 = []
-    for high in range(0xA1, 0xF8):
-        for low in range(0xA1, 0xFF):
-            try:
-                gb2312.append(bytes([high, low]).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
+    gb2312 = gb2312_characters()
     assert len(gb2312) > 7000
     symbols = "✓×≤≥•…–—“”‘’·"
     ascii_text = "".join(chr(c) for c in range(0x21, 0x7F))

@@ -19,9 +19,9 @@ from sync_server.accounts import create_user, revoke_user
 from sync_server.app import create_app, prepare_database
 from sync_server.db import make_engine, make_session_factory, upgrade
 from sync_server.settings import Settings
-from sync_server.tables import Site, Staff
 
 from .pg_cluster import Cluster, find_pg_bin, start_cluster
+from .seed import add_north_and_south_sites
 
 CHECKLIST_DIR = Path(__file__).parent / "checklists"
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -117,12 +117,7 @@ def populate(settings: Settings) -> dict[str, str]:
             tokens[who] = create_user(session, who, role, region)
         revoke_user(session, "revoked")
         now = dt.datetime.now(dt.UTC)
-        session.add_all([Site(id="site-n1", name="North One", region="north", updated_at=now),
-                         Site(id="site-s1", name="South One", region="south", updated_at=now)])
-        session.flush()
-        session.add_all([Staff(id="staff-1", name="Li Na", site_id="site-n1", updated_at=now),
-                         Staff(id="staff-2", name="Wang Wei", site_id="site-n1", updated_at=now),
-                         Staff(id="staff-3", name="Zhang Min", site_id="site-s1", updated_at=now)])
+        add_north_and_south_sites(session, now)
         session.commit()
     engine.dispose()
     return tokens

@@ -75,6 +75,19 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
         engine.dispose()
 
 
+def _insert_visit_parents(connection, now: str, latest_revision: int) -> None:  # type: ignore[no-untyped-def]
+    """Auditor 'a', site 's', checklist 'c' v1 and visit 'v', written with the old schema's SQL."""
+    connection.execute(text(
+        "INSERT INTO users (id, role, token_hash, created_at) VALUES ('a', 'auditor', 'h', :now)"),
+        {"now": now})
+    connection.execute(text("INSERT INTO sites (id, name, updated_at) VALUES ('s', 'S', :now)"),
+                       {"now": now})
+    connection.execute(text("INSERT INTO checklists (id, version, body, loaded_at) "
+                            "VALUES ('c', 1, '{}', :now)"), {"now": now})
+    connection.execute(text("INSERT INTO visits (id, auditor_id, latest_revision, created_at) "
+                            "VALUES ('v', 'a', :latest, :now)"), {"now": now, "latest": latest_revision})
+
+
 def test_upgrade_to_0003_fills_report_totals_from_stored_observations(empty_url: str,
                                                                      tmp_path: Path) -> None:
     engine = make_engine(Settings(database_url=empty_url, data_dir=tmp_path))
@@ -82,15 +95,7 @@ def test_upgrade_to_0003_fills_report_totals_from_stored_observations(empty_url:
     try:
         upgrade(engine, "0002")
         with engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO users (id, role, token_hash, created_at) VALUES ('a', 'auditor', 'h', :now)"),
-                {"now": now})
-            connection.execute(text("INSERT INTO sites (id, name, updated_at) VALUES ('s', 'S', :now)"),
-                               {"now": now})
-            connection.execute(text("INSERT INTO checklists (id, version, body, loaded_at) "
-                                    "VALUES ('c', 1, '{}', :now)"), {"now": now})
-            connection.execute(text("INSERT INTO visits (id, auditor_id, latest_revision, created_at) "
-                                    "VALUES ('v', 'a', 1, :now)"), {"now": now})
+            _insert_visit_parents(connection, now, latest_revision=1)
             connection.execute(text(
                 "INSERT INTO visit_revisions (visit_id, revision, auditor_id, site_id, checklist_id, "
                 "checklist_version, started_at, started_local_date, content_hash, body, received_at, "
@@ -124,15 +129,7 @@ def test_upgrade_to_0005_lists_the_photos_each_stored_revision_cites(empty_url: 
     try:
         upgrade(engine, "0004")
         with engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO users (id, role, token_hash, created_at) VALUES ('a', 'auditor', 'h', :now)"),
-                {"now": now})
-            connection.execute(text("INSERT INTO sites (id, name, updated_at) VALUES ('s', 'S', :now)"),
-                               {"now": now})
-            connection.execute(text("INSERT INTO checklists (id, version, body, loaded_at) "
-                                    "VALUES ('c', 1, '{}', :now)"), {"now": now})
-            connection.execute(text("INSERT INTO visits (id, auditor_id, latest_revision, created_at) "
-                                    "VALUES ('v', 'a', 3, :now)"), {"now": now})
+            _insert_visit_parents(connection, now, latest_revision=3)
             for number, body in bodies.items():
                 connection.execute(text(
                     "INSERT INTO visit_revisions (visit_id, revision, auditor_id, site_id, "

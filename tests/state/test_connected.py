@@ -3,8 +3,6 @@ enrolment code, pasted token, sync with progress, token refused, offline banner.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import httpx
 import pytest
 
@@ -12,8 +10,6 @@ from audit_app.state import AppState, DeviceAccess, Route
 from audit_app.stopwatch import local_now
 from audit_app.store import VisitState
 from audit_app.sync import load_credentials, load_roster
-from sync_server.db import make_engine, make_session_factory
-from sync_server.enrolment import issue_code
 from tests.sync.conftest import down_url, free_port, live_server  # noqa: F401  (fixtures)
 
 from .conftest import answer_everything, jpeg_bytes, run
@@ -24,15 +20,6 @@ def app(device) -> AppState:
     state = AppState(DeviceAccess(device), now=local_now)
     run(state.load())
     return state
-
-
-def enrolment_code(server, name: str) -> str:
-    engine = make_engine(server.settings)
-    try:
-        with make_session_factory(engine)() as session:
-            return issue_code(session, name, dt.datetime.now(dt.UTC)).code
-    finally:
-        engine.dispose()
 
 
 def finish_a_visit(app: AppState, site: str = "site-n1") -> str:
@@ -51,7 +38,7 @@ def finish_a_visit(app: AppState, site: str = "site-n1") -> str:
 def test_enrolment_code_connects_pulls_the_roster_and_a_visit_syncs_with_its_photo(app, live_server):
     name, _token = live_server.new_user()
     app.setup_form.server = live_server.url + "/"
-    app.setup_form.code = enrolment_code(live_server, name).lower()
+    app.setup_form.code = live_server.enrolment_code(name).lower()
     assert run(app.enrol_with_code()), app.error
     assert app.route == Route.HOME and app.prefs.setup_done and not app.prefs.offline_only
     creds = load_credentials(app.device.folder)

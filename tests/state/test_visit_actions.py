@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audit_app.state import AppState, DeviceAccess, Route
+from audit_app.state import AppState, Route
 from audit_app.state.runner_model import progress, review_model
 from audit_app.store import VisitState
 
@@ -51,44 +51,32 @@ def _count_item(state):
     return next(i for i in state.visit.checklist.items if i.kind.value == "count")
 
 
-def test_count_stepper_refuses_going_below_zero_and_saves_nothing(tmp_path, clock):
-    from audit_app.device import open_device
-    device = open_device(tmp_path / "d")
-    app = AppState(DeviceAccess(device), now=clock)
-    run(app.load())
-    run(app.choose_offline_only())
-    app.open_new_visit()
-    app.pick_checklist("phone-mystery-call")
-    app.pick_site("site-001")
-    assert run(app.start_visit())
-    key = _count_item(app).key
-    assert not run(app.step_count(key, -1))
-    assert app.error.code == "count_negative"
-    assert app.device.store.visits.get(app.visit.visit_id).visit.observation_for(key) is None
-    assert run(app.step_count(key, 1)) and run(app.step_count(key, 1)) and run(app.step_count(key, -1))
-    assert app.device.store.visits.get(app.visit.visit_id).visit.observation_for(key).value == 1
-    assert not run(app.type_count(key, "two"))
-    assert app.error.code == "count_not_whole" and "整数" in app.error.message_zh
-    device.close()
+def test_count_stepper_refuses_going_below_zero_and_saves_nothing(state):
+    state.open_new_visit()
+    state.pick_checklist("phone-mystery-call")
+    state.pick_site("site-001")
+    assert run(state.start_visit())
+    key = _count_item(state).key
+    assert not run(state.step_count(key, -1))
+    assert state.error.code == "count_negative"
+    assert state.device.store.visits.get(state.visit.visit_id).visit.observation_for(key) is None
+    assert run(state.step_count(key, 1)) and run(state.step_count(key, 1)) and run(state.step_count(key, -1))
+    assert state.device.store.visits.get(state.visit.visit_id).visit.observation_for(key).value == 1
+    assert not run(state.type_count(key, "two"))
+    assert state.error.code == "count_not_whole" and "整数" in state.error.message_zh
 
 
-def test_rating_out_of_range_is_refused_in_the_users_language(tmp_path, clock):
-    from audit_app.device import open_device
-    device = open_device(tmp_path / "d")
-    app = AppState(DeviceAccess(device), now=clock)
-    run(app.load())
-    run(app.choose_offline_only())
-    app.open_new_visit()
-    rating_list = next(c for c in app.checklists if any(i.kind.value == "rating" for i in c.items))
-    app.pick_checklist(rating_list.id)
-    app.pick_site("site-001")
-    assert run(app.start_visit())
+def test_rating_out_of_range_is_refused_in_the_users_language(state):
+    state.open_new_visit()
+    rating_list = next(c for c in state.checklists if any(i.kind.value == "rating" for i in c.items))
+    state.pick_checklist(rating_list.id)
+    state.pick_site("site-001")
+    assert run(state.start_visit())
     key = next(i.key for i in rating_list.items if i.kind.value == "rating")
-    assert not run(app.answer_rating(key, 6))
-    assert app.error.code == "rating_out_of_range" and "1 到 5" in app.error.message_zh
-    assert run(app.answer_rating(key, 4))
-    assert app.device.store.visits.get(app.visit.visit_id).visit.observation_for(key).value == 4
-    device.close()
+    assert not run(state.answer_rating(key, 6))
+    assert state.error.code == "rating_out_of_range" and "1 到 5" in state.error.message_zh
+    assert run(state.answer_rating(key, 4))
+    assert state.device.store.visits.get(state.visit.visit_id).visit.observation_for(key).value == 4
 
 
 def test_stopwatch_start_mark_gives_the_verdict_and_undo_takes_the_mark_back(state):

@@ -7,6 +7,7 @@ staff-3) exist. Start-up is awaited by polling /healthz, never by a fixed sleep.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import os
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy.orm import Session
 
 from audit_app.device import Device, open_device
 from sync_server.accounts import create_user, revoke_user
@@ -27,7 +29,8 @@ from sync_server.app import prepare_database
 from sync_server.db import make_engine, make_session_factory
 from sync_server.enrolment import issue_code
 from sync_server.settings import Settings
-from sync_server.tables import Site, Staff
+from tests.server.seed import add_north_and_south_sites
+
 
 START_TIMEOUT_S = 60.0
 _user_numbers = itertools.count(1)
@@ -64,32 +67,30 @@ class LiveServer:
     auditor_name: str
     process: subprocess.Popen[bytes]
 
+    @contextlib.contextmanager
+    def _session(self) -> Iterator[Session]:
+        """A session on the running server's database, its engine disposed afterwards."""
+        engine = make_engine(self.settings)
+        try:
+            with make_session_factory(engine)() as session:
+                yield session
+        finally:
+            engine.dispose()
+
     def new_user(self, role: str = "auditor", region: str | None = None) -> tuple[str, str]:
         """A new user on the running server: (name, token)."""
         name = f"{role}-{next(_user_numbers)}"
-        engine = make_engine(self.settings)
-        try:
-            with make_session_factory(engine)() as session:
-                return name, create_user(session, name, role, region)
-        finally:
-            engine.dispose()
+        with self._session() as session:
+            return name, create_user(session, name, role, region)
 
     def enrolment_code(self, name: str) -> str:
         """A fresh one-time enrolment code for user `name` (what `audit-server enrol` prints)."""
-        engine = make_engine(self.settings)
-        try:
-            with make_session_factory(engine)() as session:
-                return issue_code(session, name, dt.datetime.now(dt.UTC)).code
-        finally:
-            engine.dispose()
+        with self._session() as session:
+            return issue_code(session, name, dt.datetime.now(dt.UTC)).code
 
     def revoke(self, name: str) -> None:
-        engine = make_engine(self.settings)
-        try:
-            with make_session_factory(engine)() as session:
-                revoke_user(session, name)
-        finally:
-            engine.dispose()
+        with self._session() as session:
+            revoke_user(session, name)
 
     def get(self, path: str, token: str | None = None, **params: object) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token or self.admin_token}"}
@@ -104,12 +105,7 @@ def _seed(settings: Settings) -> tuple[str, str]:
             admin = create_user(session, "admin", "admin")
             auditor = create_user(session, "auditor", "auditor")
             now = dt.datetime.now(dt.UTC)
-            session.add_all([Site(id="site-n1", name="North One", region="north", updated_at=now),
-                             Site(id="site-s1", name="South One", region="south", updated_at=now)])
-            session.flush()
-            session.add_all([Staff(id="staff-1", name="Li Na", site_id="site-n1", updated_at=now),
-                             Staff(id="staff-2", name="Wang Wei", site_id="site-n1", updated_at=now),
-                             Staff(id="staff-3", name="Zhang Min", site_id="site-s1", updated_at=now)])
+            add_north_and_south_sites(session, now)
             session.commit()
     finally:
         engine.dispose()

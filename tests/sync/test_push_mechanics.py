@@ -7,39 +7,17 @@ import errno
 import io
 import random
 import threading
-from datetime import UTC, datetime
 
 import httpx
 from PIL import Image
 
 from audit_app.device import Device
 from audit_app.store import FileOps, VisitState
-from audit_app.sync import Credentials, RetryPolicy, SyncStatus, VisitOutcome, push, run_sync
+from audit_app.sync import Credentials, SyncStatus, VisitOutcome, push, run_sync
 
 from .fake_server import FakeServer
+from .fake_sync import POLICY, queue_visits, stored_record, sync_with_fake, utc_now
 from .phone import make_visit
-
-POLICY = RetryPolicy(attempts=3, connect_retries=0)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _sync(device: Device, server: FakeServer, **kw):
-    return run_sync(device, Credentials("http://audit.test", server.token), now=_now,
-                    transport=server.transport(), retry=POLICY, sleep=lambda s: None, **kw)
-
-
-def _queue(device: Device, count: int, photos: int = 1, seed: int = 0) -> list[str]:
-    rng = random.Random(seed)
-    return [make_visit(device, rng, site_id="site-1", staff_ids=["staff-1"], photos=photos)
-            for _ in range(count)]
-
-
-def _record(device: Device, visit_id: str):
-    with device.lock:
-        return device.store.visits.get(visit_id)
 
 
 class _FullDisk(FileOps):
@@ -51,30 +29,30 @@ class _FullDisk(FileOps):
 
 def test_acks_are_written_in_batches_not_one_file_write_per_visit(device: Device,
                                                                   monkeypatch) -> None:
-    ids = _queue(device, 6)
+    ids = queue_visits(device, 6)
     monkeypatch.setattr(push, "ACK_BATCH_S", 3600.0)
     writes: list[int] = []
     storage = device.store.hot.storage
     original = storage._write_file
     monkeypatch.setattr(storage, "_write_file", lambda data: (writes.append(1), original(data))[1])
-    report = _sync(device, FakeServer())
+    report = sync_with_fake(device, FakeServer())
     assert report.synced == 6 and len(writes) == 1
-    assert [_record(device, i).state for i in ids] == [VisitState.SYNCED] * 6
+    assert [stored_record(device, i).state for i in ids] == [VisitState.SYNCED] * 6
 
 
 def test_acks_the_store_cannot_write_leave_the_visits_queued(device: Device, monkeypatch) -> None:
-    ids = _queue(device, 2)
+    ids = queue_visits(device, 2)
     monkeypatch.setattr(device.store.hot.storage, "fs", _FullDisk())
-    report = _sync(device, FakeServer())
+    report = sync_with_fake(device, FakeServer())
     assert report.status is SyncStatus.PENDING and report.pending == 2
     assert [r.outcome for r in report.results] == [VisitOutcome.PENDING] * 2
     assert all("full" in r.message_en and "已满" in r.message_zh for r in report.results)
     monkeypatch.undo()
-    assert [_record(device, i).state for i in ids] == [VisitState.FINALISED] * 2
+    assert [stored_record(device, i).state for i in ids] == [VisitState.FINALISED] * 2
 
 
 def test_the_device_lock_is_never_held_during_a_request(device: Device) -> None:
-    _queue(device, 2, photos=2)
+    queue_visits(device, 2, photos=2)
     held_during: list[str] = []
 
     def free_for_another_thread() -> bool:
@@ -95,7 +73,7 @@ def test_the_device_lock_is_never_held_during_a_request(device: Device) -> None:
             held_during.append(f"{request.method} {request.url.path}")
         return None
 
-    report = _sync(device, FakeServer(hook=hook))
+    report = sync_with_fake(device, FakeServer(hook=hook))
     assert report.synced == 2
     assert held_during == []
 
@@ -130,13 +108,13 @@ def test_photos_are_streamed_from_disk_in_chunks_never_read_whole(device: Device
         buffer = io.BytesIO()
         noise.save(buffer, "JPEG", quality=95)
         stored = device.photos.add(buffer.getvalue())
-        device.store.visits.edit_visit(visit_id, _now())
-        device.store.visits.attach_photo(visit_id, stored.ref, item_key=None, now=_now())
-        device.store.visits.finalise(visit_id, _now())
+        device.store.visits.edit_visit(visit_id, utc_now())
+        device.store.visits.attach_photo(visit_id, stored.ref, item_key=None, now=utc_now())
+        device.store.visits.finalise(visit_id, utc_now())
     assert stored.ref.bytes > 3 * push.CHUNK_BYTES
     server = FakeServer()
     recorder = _ChunkRecorder(server.transport())
-    report = run_sync(device, Credentials("http://audit.test", server.token), now=_now,
+    report = run_sync(device, Credentials("http://audit.test", server.token), now=utc_now,
                       transport=recorder, retry=POLICY, sleep=lambda s: None)
     assert report.synced == 1
     [chunks] = recorder.photo_chunks
