@@ -107,12 +107,12 @@ def test_offline_shows_the_banner_and_the_visit_stays_queued(app, live_server, d
 
 def test_an_enrolment_link_for_another_account_waits_until_every_visit_is_synced(app, live_server):
     first, _ = live_server.new_user()
-    assert run(app.open_enrolment_link(enrolment_code(live_server, first), live_server.url)), app.error
+    assert run(app.open_enrolment_link(live_server.enrolment_code(first), live_server.url)), app.error
     first_token = load_credentials(app.device.folder).token
     finish_a_visit(app)
 
     second, _ = live_server.new_user()
-    assert not run(app.open_enrolment_link(enrolment_code(live_server, second), live_server.url))
+    assert not run(app.open_enrolment_link(live_server.enrolment_code(second), live_server.url))
     assert app.error.code == "enrol_unsynced"
     assert "1" in app.error.message_en and "1" in app.error.message_zh
     assert app.error.message_en != app.error.message_zh
@@ -121,7 +121,7 @@ def test_an_enrolment_link_for_another_account_waits_until_every_visit_is_synced
 
     assert run(app.start_sync()), app.error
     assert app.home.counts[VisitState.SYNCED] == 1
-    assert run(app.open_enrolment_link(enrolment_code(live_server, second), live_server.url)), app.error
+    assert run(app.open_enrolment_link(live_server.enrolment_code(second), live_server.url)), app.error
     assert load_credentials(app.device.folder).token != first_token
     assert app.roster.user_name == second and app.route == Route.HOME
 
@@ -133,6 +133,6 @@ def test_an_enrolment_link_enrols_an_offline_only_phone_that_holds_visits(app, l
     app.pick_site("site-n1")
     assert run(app.start_visit()), app.error
     name, _ = live_server.new_user()
-    assert run(app.open_enrolment_link(enrolment_code(live_server, name), live_server.url)), app.error
+    assert run(app.open_enrolment_link(live_server.enrolment_code(name), live_server.url)), app.error
     assert load_credentials(app.device.folder) is not None and app.roster.user_name == name
     assert app.home.unsynced == 1  # the draft is still there, now able to upload
