@@ -97,17 +97,9 @@ class ConnectionActions:
         return await self.enrol_with_code()
 
     async def connect_with_token(self: AppState) -> bool:
-        """Keep a pasted token and check it with a first sync (a refused token is not kept)."""
-        from audit_app.sync import Credentials, save_credentials
-
+        """Keep a pasted token and check it with a first sync (a refused token is reported)."""
         async def action() -> None:
-            server = checked_server_url(self.setup_form.server)
-            token = self.setup_form.token.strip()
-            if not token:
-                raise refuse("no_token", "error.no_token")
-            await self.access.locked(save_credentials, self.device.folder,
-                                     Credentials(server_url=server, token=token))
-            self.setup_form.token = ""
+            await self._save_pasted_token()
             await self.finish_setup()
             self.go(Route.HOME)
         ok = await self.act(action)
@@ -117,20 +109,24 @@ class ConnectionActions:
 
     async def replace_token(self: AppState) -> bool:
         """Settings: a new token (and server address) replaces the stored one."""
-        from audit_app.sync import Credentials, save_credentials
-
         async def action() -> None:
-            server = checked_server_url(self.setup_form.server)
-            token = self.setup_form.token.strip()
-            if not token:
-                raise refuse("no_token", "error.no_token")
-            await self.access.locked(save_credentials, self.device.folder,
-                                     Credentials(server_url=server, token=token))
-            self.setup_form.token = ""
-            self.server_url = server
+            self.server_url = await self._save_pasted_token()
             await self._save_prefs(offline_only=False)
             self.flash = "settings.token_saved"
         return await self.act(action)
+
+    async def _save_pasted_token(self: AppState) -> str:
+        """Store the form's server address and token as the device's credentials; the address."""
+        from audit_app.sync import Credentials, save_credentials
+
+        server = checked_server_url(self.setup_form.server)
+        token = self.setup_form.token.strip()
+        if not token:
+            raise refuse("no_token", "error.no_token")
+        await self.access.locked(save_credentials, self.device.folder,
+                                 Credentials(server_url=server, token=token))
+        self.setup_form.token = ""
+        return server
 
     async def load_server_url(self: AppState) -> None:
         try:
