@@ -9,17 +9,16 @@ from audit_app.i18n import t
 from audit_app.state import AppState
 from audit_app.state.reports import ReportsRoute
 
-from .common import TOUCH, back_button, on, screen
-from .reports_parts import chart_and_table, filter_summary, sections, status_banner
+from .common import back_button, on, screen
+from .reports_parts import chart_and_table, choice_row, filter_summary, sections, status_banner
 
 
 def breakdown_view(state: AppState, _services: object = None) -> ft.View:
     reports = state.reports
     lang = state.lang
-    switch = ft.Row([
-        (ft.FilledButton if reports.breakdown_by == by else ft.OutlinedButton)(
-            content=t(lang, key), on_click=on(reports.open_breakdown, by), height=TOUCH)
-        for by, key in (("item", "reports.by_item"), ("dimension", "reports.by_dimension"))], spacing=8)
+    switch = choice_row(lang, reports.breakdown_by,
+                        (("item", "reports.by_item"), ("dimension", "reports.by_dimension")),
+                        reports.open_breakdown)
     model = reports.breakdown
     body = [sections(reports, ReportsRoute.BREAKDOWN), filter_summary(reports), status_banner(reports),
             switch, ft.Text(t(lang, "reports.weakest_first"), size=13, color=ft.Colors.BLUE_GREY_700)]

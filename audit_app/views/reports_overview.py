@@ -10,7 +10,7 @@ from audit_app.state.reports import ReportsRoute
 
 from .common import TOUCH, back_button, on, screen
 from .routes import Services
-from .reports_parts import chart_and_table, filter_summary, sections, status_banner
+from .reports_parts import chart_and_table, choice_row, filter_summary, sections, status_banner
 
 
 def overview_view(state: AppState, services: Services) -> ft.View:
@@ -22,10 +22,8 @@ def overview_view(state: AppState, services: Services) -> ft.View:
         await services.picker.save_file(file_name=name, src_bytes=data,
                                         dialog_title=t(lang, "reports.export"))
 
-    switch = ft.Row([
-        (ft.FilledButton if reports.overall_by == by else ft.OutlinedButton)(
-            content=t(lang, key), on_click=on(reports.show_overall, by), height=TOUCH, key=f"reports-by-{by}")
-        for by, key in (("site", "reports.by_site"), ("staff", "reports.by_staff"))], spacing=8)
+    switch = choice_row(lang, reports.overall_by, (("site", "reports.by_site"), ("staff", "reports.by_staff")),
+                        reports.show_overall, key_prefix="reports-by-")
     model = reports.overall
     drill = reports.open_site if reports.overall_by == "site" else None
     body = [sections(reports, ReportsRoute.OVERVIEW), filter_summary(reports), status_banner(reports),

@@ -58,6 +58,16 @@ def wide_button(label: str, handler, *, icon=None, filled: bool = True) -> ft.Co
                        style=ft.ButtonStyle(shape=ft.RoundedRectangleBorder(radius=12)))])
 
 
+def choice_row(lang: str, current: str, choices: tuple[tuple[str, str], ...], pick, *,
+               key_prefix: str | None = None) -> ft.Control:
+    """A row of buttons (value, catalogue key); the current value's is filled."""
+    return ft.Row([
+        (ft.FilledButton if current == value else ft.OutlinedButton)(
+            content=t(lang, key), on_click=on(pick, value), height=TOUCH,
+            key=f"{key_prefix}{value}" if key_prefix else None)
+        for value, key in choices], spacing=8)
+
+
 def filter_summary(reports: ReportsSession) -> ft.Control:
     lang = reports.app.lang
     params = reports.params()

@@ -9,8 +9,8 @@ from audit_app.i18n import t
 from audit_app.state import AppState
 from audit_app.state.reports import ReportsRoute
 
-from .common import TOUCH, back_button, on, screen
-from .reports_parts import LINE_COLOUR, filter_summary, sections, status_banner
+from .common import back_button, on, screen
+from .reports_parts import LINE_COLOUR, choice_row, filter_summary, sections, status_banner
 
 PALETTE = [ft.Colors.BLUE_700, ft.Colors.ORANGE_700, ft.Colors.GREEN_700, ft.Colors.PURPLE_500,
            ft.Colors.TEAL_600, ft.Colors.BROWN_500]
@@ -20,10 +20,8 @@ CHOICES_SHOWN = 20  # the weakest 20 can be toggled; more would be a wall of che
 def trend_view(state: AppState, _services: object = None) -> ft.View:
     reports = state.reports
     lang = state.lang
-    switch = ft.Row([
-        (ft.FilledButton if reports.trend_by == by else ft.OutlinedButton)(
-            content=t(lang, key), on_click=on(reports.open_trend, by), height=TOUCH)
-        for by, key in (("site", "reports.by_site"), ("staff", "reports.by_staff"))], spacing=8)
+    switch = choice_row(lang, reports.trend_by, (("site", "reports.by_site"), ("staff", "reports.by_staff")),
+                        reports.open_trend)
     body: list[ft.Control | None] = [sections(reports, ReportsRoute.TREND), filter_summary(reports),
                                      status_banner(reports), switch]
     model = reports.trend
