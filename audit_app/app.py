@@ -7,7 +7,10 @@ Data root: `FLET_APP_STORAGE_DATA` (a packaged phone), else `AUDIT_APP_DATA_DIR`
 (`ft.SharedPreferences`) names its folder `devices/<id>` under the root, so a reload or a
 restart of the app server finds the same drafts. An enrolment link
 (`/?enrol=CODE&server=URL`) enrols the device, on its first load or in a tab already open
-(refused while an enrolled phone holds unsynced visits)."""
+(refused while an enrolled phone holds unsynced visits).
+
+`AUDIT_APP_TODAY=YYYY-MM-DD` pins the app's calendar date (the time of day stays the machine's):
+demos and browser tests use it so the reports' periods and the demo data agree on any day."""
 
 from __future__ import annotations
 
@@ -15,7 +18,8 @@ import logging
 import os
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -25,6 +29,7 @@ from audit_app.client_calls import ClientCalls, PageGone
 from audit_app.device import Device, open_device
 from audit_app.evidence import clean_unreferenced_photos
 from audit_app.state import AppState, DeviceAccess, DeviceRegistry
+from audit_app.stopwatch import local_now
 from audit_app.views import Services, broken_view, build_view
 from audit_app.views.camera import make_take_photo
 
@@ -41,6 +46,20 @@ def data_root(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     chosen = env.get("FLET_APP_STORAGE_DATA") or env.get("AUDIT_APP_DATA_DIR") or "var/app"
     return Path(chosen)
+
+
+def app_clock(env: Mapping[str, str] | None = None) -> Callable[[], datetime]:
+    """The app's `now`: the machine's local time, on the date `AUDIT_APP_TODAY` names if set."""
+    env = os.environ if env is None else env
+    pinned = env.get("AUDIT_APP_TODAY")
+    if not pinned:
+        return local_now
+    today = date.fromisoformat(pinned)  # a wrong value stops the app at start, loudly
+
+    def now_on_pinned_date() -> datetime:
+        real = local_now()
+        return datetime.combine(today, real.timetz())
+    return now_on_pinned_date
 
 
 def device_folder(root: Path, device_id: str) -> Path:
@@ -92,7 +111,7 @@ async def _device_id(calls: ClientCalls) -> str:
     return made
 
 
-def make_main(registry: DeviceRegistry, root: Path):
+def make_main(registry: DeviceRegistry, root: Path, now: Callable[[], datetime] = local_now):
     async def main(page: ft.Page) -> None:
         page.title = "Field Audit 现场稽核"
         if (ASSETS_DIR / CJK_FONT).is_file():
@@ -108,7 +127,7 @@ def make_main(registry: DeviceRegistry, root: Path):
         except PageGone:
             return  # the tab went away for good before saying which device it is
         device = registry.acquire(device_folder(root, device_id))
-        state = AppState(DeviceAccess(device))
+        state = AppState(DeviceAccess(device), now=now)
         await state.load()
         picker = ft.FilePicker()
 
@@ -158,7 +177,7 @@ def run(*, host: str | None = None, port: int | None = None) -> None:
     os.environ["FLET_SERVER_IP"] = host
     registry = DeviceRegistry(open_and_tidy)
     try:
-        ft.run(make_main(registry, data_root()), host=host, port=port, view=ft.AppView.WEB_BROWSER,
+        ft.run(make_main(registry, data_root(), app_clock()), host=host, port=port, view=ft.AppView.WEB_BROWSER,
                assets_dir=str(ASSETS_DIR), no_cdn=True)
     finally:
         registry.close_all()
@@ -166,4 +185,4 @@ def run(*, host: str | None = None, port: int | None = None) -> None:
 
 async def main(page: ft.Page) -> None:
     """`flet build` / `flet run` entry (root main.py): a phone is one device."""
-    await make_main(DeviceRegistry(open_and_tidy), data_root())(page)
+    await make_main(DeviceRegistry(open_and_tidy), data_root(), app_clock())(page)

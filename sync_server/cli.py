@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     _link_options(enrol)
     demo = commands.add_parser("demo", help="add demo sites, staff, users and visits; print logins")
     demo.add_argument("--visits", type=int, default=300, help="how many demo visits (default 300)")
+    demo.add_argument("--today", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                      help="the last date of the demo visits (default: this machine's date, the "
+                           "date the app on it reports up to)")
     _link_options(demo)
     return parser
 
@@ -79,11 +82,12 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
     return 0
 
 
-def _demo(settings: Settings, visits: int, app_url: str, server_url: str) -> int:
+def _demo(settings: Settings, visits: int, today: dt.date | None, app_url: str, server_url: str) -> int:
     from .demo import DemoError, describe, load_demo  # only this command needs it
 
     try:
-        print(describe(load_demo(settings, visits=visits), app_url=app_url, server_url=server_url))
+        result = load_demo(settings, visits=visits, today=today or dt.date.today())
+        print(describe(result, app_url=app_url, server_url=server_url))
     except DemoError as exc:
         print(f"audit-server: {exc}", file=sys.stderr)
         return 1
@@ -98,7 +102,7 @@ def run(argv: Sequence[str], environ: Mapping[str, str]) -> int:
         if args.command == "serve":
             return _serve(settings, args.host, args.port, args.workers)
         if args.command == "demo":
-            return _demo(settings, args.visits, args.app_url, args.server_url)
+            return _demo(settings, args.visits, args.today, args.app_url, args.server_url)
         engine = make_engine(settings)
         try:
             upgrade(engine)

@@ -69,7 +69,8 @@ USERS = [
     ("demo-auditor-2", "auditor", None),
 ]
 AUDITORS = ["demo-auditor", "demo-auditor-2"]
-DAYS = 56
+DAYS = 56         # the demo visits fall on the DAYS local dates ending `today`
+RECENT_DAYS = 7   # each site's first visit falls in the last week
 
 
 class DemoError(Exception):
@@ -161,11 +162,19 @@ def _visit_id(seed: int, number: int) -> str:
     return str(uuid.UUID(bytes=digest[:16], version=4))
 
 
+def _visit_day(number: int, today: dt.date, rng: random.Random) -> dt.date:
+    """The local date of demo visit `number`: within the DAYS ending `today`. Each site's first
+    visit is in the last RECENT_DAYS, so every site shows in any period ending today that is at
+    least that long (the reports' default, last 30 days, included), whatever day it is."""
+    days_back = rng.randrange(RECENT_DAYS if number < len(SITES) else DAYS)
+    return today - dt.timedelta(days=days_back)
+
+
 def _demo_visit(number: int, seed: int, checklist: Checklist, site: tuple[Any, ...],
-                staff: list[str], photo: dict[str, Any], now: dt.datetime,
+                staff: list[str], photo: dict[str, Any], today: dt.date,
                 rng: random.Random) -> Visit:
     site_id, _name, _region, _kind, quality = site
-    day = now.astimezone(CHINA).date() - dt.timedelta(days=rng.randrange(DAYS))
+    day = _visit_day(number, today, rng)
     started = dt.datetime.combine(day, dt.time(rng.randint(9, 19), rng.randrange(60)), CHINA)
     peak = started.hour in (11, 12, 17, 18)
     on_duty = rng.sample(staff, 1 if checklist.mode == "mystery_shop" else min(2, len(staff)))
@@ -204,7 +213,8 @@ def _demo_visit(number: int, seed: int, checklist: Checklist, site: tuple[Any, .
 
 
 def _store_visits(sessions: sessionmaker[Session], settings: Settings, count: int, seed: int,
-                  staff_of: dict[str, list[str]], now: dt.datetime) -> tuple[int, int]:
+                  staff_of: dict[str, list[str]], now: dt.datetime,
+                  today: dt.date) -> tuple[int, int]:
     cache = ChecklistCache()
     with sessions() as session:
         available = {checklist.id: checklist for checklist in cache.current(session)}
@@ -219,7 +229,7 @@ def _store_visits(sessions: sessionmaker[Session], settings: Settings, count: in
         choices = [available[c] for c in CHECKLISTS_FOR[site[3]] if c in available]
         checklist = rng.choice(choices or sorted(available.values(), key=lambda c: c.id))
         visit = _demo_visit(number, seed, checklist, site, staff_of[site[0]], photos[site[0]],
-                            now, rng)
+                            today, rng)
         with sessions() as session:
             if session.get(VisitHead, visit.id) is not None:
                 existing += 1
@@ -233,9 +243,14 @@ def _store_visits(sessions: sessionmaker[Session], settings: Settings, count: in
 
 
 def load_demo(settings: Settings, *, visits: int = 300, seed: int = 2026,
-              now: dt.datetime | None = None) -> DemoResult:
-    """Migrate, load checklists, then create the demo sites, staff, users and visits."""
+              now: dt.datetime | None = None, today: dt.date | None = None) -> DemoResult:
+    """Migrate, load checklists, then create the demo sites, staff, users and visits.
+
+    `now` stamps what the server records (enrolment codes expire from it, so it is the server's
+    clock); `today` is the last local date of the demo visits (default: `now`'s date in the demo
+    sites' time zone). The two are apart so a test can put the visits in any month it needs."""
     now = now or dt.datetime.now(dt.UTC)
+    today = today or now.astimezone(CHINA).date()
     prepare_database(settings)
     engine = make_engine(settings)
     try:
@@ -245,7 +260,7 @@ def load_demo(settings: Settings, *, visits: int = 300, seed: int = 2026,
             logins = [_user_token(session, name, role, region) for name, role, region in USERS]
             logins = [replace(login, enrolment_code=issue_code(session, login.name, now).code)
                       for login in logins]
-        added, existing = _store_visits(sessions, settings, visits, seed, staff_of, now)
+        added, existing = _store_visits(sessions, settings, visits, seed, staff_of, now, today)
         with sessions() as session:
             observations = session.scalar(select(func.count()).select_from(ObservationRow)
                                           .where(ObservationRow.is_latest.is_(True))) or 0

@@ -7,6 +7,7 @@ browser tests (tests/ui/) and bench/app.py, so all three run the servers the sam
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import os
 import signal
 import socket
@@ -53,9 +54,10 @@ def app_server_command() -> list[str]:
     return [sys.executable, "-m", "audit_app", "serve-app"]
 
 
-def app_server_env(port: int, data_dir: Path) -> dict[str, str]:
-    """Web mode, offline (bundled CanvasKit, no CDN), bound to 127.0.0.1 (FLET_NOTES "Running")."""
-    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
+def app_server_env(port: int, data_dir: Path, today: dt.date | None = None) -> dict[str, str]:
+    """Web mode, offline (bundled CanvasKit, no CDN), bound to 127.0.0.1 (FLET_NOTES "Running").
+    `today` pins the app's calendar date (tests that must not depend on the day they run)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "AUDIT_APP_TODAY")}
     env.update({
         "APP_PORT": str(port),
         "FLET_SERVER_PORT": str(port),
@@ -65,6 +67,8 @@ def app_server_env(port: int, data_dir: Path) -> dict[str, str]:
         "AUDIT_APP_DATA_DIR": str(data_dir),
     })
     env.pop("FLET_APP_STORAGE_DATA", None)  # a packaged phone's folder would win over ours
+    if today is not None:
+        env["AUDIT_APP_TODAY"] = today.isoformat()
     return env
 
 
@@ -152,17 +156,21 @@ def sync_server(port: int, data_dir: Path, log_dir: Path) -> ServerProcess:
         log_path=log_dir / "sync-server.log")
 
 
-def app_server(port: int, data_dir: Path, log_dir: Path) -> ServerProcess:
+def app_server(port: int, data_dir: Path, log_dir: Path, today: dt.date | None = None) -> ServerProcess:
     return ServerProcess(
-        name="app server", command=app_server_command(), env=app_server_env(port, data_dir),
+        name="app server", command=app_server_command(), env=app_server_env(port, data_dir, today),
         url=f"http://{HOST}:{port}", ready_path="/", log_path=log_dir / "app-server.log")
 
 
-def load_demo(data_dir: Path, app_url: str, server_url: str, *, visits: int | None = None) -> str:
-    """`audit-server demo` with per-user enrolment links; returns what it printed."""
+def load_demo(data_dir: Path, app_url: str, server_url: str, *, visits: int | None = None,
+              today: dt.date | None = None) -> str:
+    """`audit-server demo` with per-user enrolment links; returns what it printed. `today` is
+    the last date of the demo visits (default: the machine's date)."""
     args = ["demo", "--app-url", app_url, "--server-url", server_url]
     if visits is not None:
         args += ["--visits", str(visits)]
+    if today is not None:
+        args += ["--today", today.isoformat()]
     done = subprocess.run(audit_server_command(*args), env=sync_server_env(data_dir), cwd=ROOT,
                           capture_output=True, text=True, check=False)
     if done.returncode != 0:

@@ -12,6 +12,7 @@ from enum import StrEnum
 class Period(StrEnum):
     THIS_WEEK = "this_week"      # Monday of this week .. today
     THIS_MONTH = "this_month"    # the 1st .. today
+    LAST_30_DAYS = "last_30_days"  # the 30 days ending today: the default (a month of data on any day)
     LAST_8_WEEKS = "last_8_weeks"  # the 56 days ending today
     CUSTOM = "custom"            # custom_from .. custom_to
 
@@ -26,7 +27,8 @@ class FilterError(ValueError):
 
 @dataclass(frozen=True)
 class ReportFilter:
-    period: Period = Period.THIS_MONTH
+    # Not "this month": on the 2nd it holds two days of data and its trend is one dot.
+    period: Period = Period.LAST_30_DAYS
     custom_from: dt.date | None = None
     custom_to: dt.date | None = None
     region: str | None = None
@@ -49,6 +51,8 @@ def date_range(chosen: ReportFilter, today: dt.date) -> tuple[dt.date, dt.date]:
         return today - dt.timedelta(days=today.weekday()), today
     if chosen.period is Period.THIS_MONTH:
         return today.replace(day=1), today
+    if chosen.period is Period.LAST_30_DAYS:
+        return today - dt.timedelta(days=29), today
     if chosen.period is Period.LAST_8_WEEKS:
         return today - dt.timedelta(days=55), today
     if chosen.custom_from is None or chosen.custom_to is None:

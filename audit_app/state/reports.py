@@ -44,7 +44,7 @@ _FILTER_KEYS = {"custom_from": "reports.error.custom_from", "custom_to": "report
 class ReportsSession(ReportsDrillDown):
     def __init__(self, app: AppState) -> None:
         self.app = app
-        self.filter = ReportFilter(period=Period.THIS_MONTH)
+        self.filter = ReportFilter()
         self.draft = self.filter               # the filter screen edits this copy
         self.draft_dates: dict[str, str] = {}  # custom dates as typed (YYYY-MM-DD)
         self.overall_by: Overall = "site"

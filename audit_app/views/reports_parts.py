@@ -24,6 +24,7 @@ NAME_COLUMN = 150     # the table's first column: two lines, then an ellipsis
 
 
 PERIOD_KEYS = {Period.THIS_WEEK: "reports.period.this_week", Period.THIS_MONTH: "reports.period.this_month",
+               Period.LAST_30_DAYS: "reports.period.last_30_days",
                Period.LAST_8_WEEKS: "reports.period.last_8_weeks", Period.CUSTOM: "reports.period.custom"}
 
 

@@ -42,7 +42,7 @@ def test_opening_reports_shows_every_site_weakest_first_against_the_target(manag
     assert {b.key for b in chart.bars} == {s[0] for s in SITES}
     rates = [b.rate_pct for b in chart.bars]
     assert rates == sorted(rates) and chart.line.pct == 90.0
-    assert reports.params() == {"from": "2026-11-01", "to": "2026-11-23"}
+    assert reports.params() == {"from": "2026-10-25", "to": "2026-11-23"}  # last 30 days
     assert reports.region_allowed and reports.regions == ("east", "south")
     assert not reports.offline and reports.as_of == DEMO_DAY
 
@@ -72,7 +72,7 @@ def test_custom_dates_typed_wrong_are_refused_and_the_filter_is_unchanged(manage
     reports.set_custom_date("custom_to", "2026-11-20")
     assert not run(reports.apply_filters())
     assert manager.error.code == "reports_filter" and "2026-13-01" in manager.error.message_en
-    assert reports.filter.period is Period.THIS_MONTH
+    assert reports.filter.period is Period.LAST_30_DAYS  # the default, unchanged
 
 
 def test_drill_down_from_the_weakest_site_to_one_visit(manager: AppState) -> None:
@@ -85,7 +85,7 @@ def test_drill_down_from_the_weakest_site_to_one_visit(manager: AppState) -> Non
     assert all(row.source for row in reports.site_items.table)
     assert run(reports.open_visits()), manager.error
     rows = reports.visit_list
-    assert rows and all(row.date_text >= "2026-11-01" for row in rows)
+    assert rows and all(row.date_text >= "2026-10-25" for row in rows)  # the last 30 days
     assert run(reports.open_visit(rows[0].id)), manager.error
     view = reports.visit
     assert manager.route == ReportsRoute.VISIT and view.id == rows[0].id and view.site_id == weakest
@@ -140,7 +140,7 @@ def test_csv_export_hands_the_servers_rows_for_the_screen_to_the_save_dialog(man
 
     assert run(reports.export_csv(save)), manager.error
     ((name, data),) = saved
-    assert name == "compliance-staff-2026-11-01-2026-11-23.csv"
+    assert name == "compliance-staff-2026-10-25-2026-11-23.csv"
     lines = data.decode("utf-8").splitlines()
     assert lines[0].startswith("key,label,") and len(lines) == 1 + len(reports._answers["staff"].rows)
     assert manager.flash == "reports.exported"

@@ -3,6 +3,7 @@ a temporary folder, with the controls tests need: stop/start either server, the 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,15 +24,19 @@ def demo_tokens(demo_output: str) -> dict[str, str]:
 
 @dataclass
 class Product:
+    """`today`, when given, is the app's calendar date and the demo visits' last date, so what
+    the reports show does not depend on the day the test runs."""
+
     root: Path
     app_port: int = field(default_factory=free_port)
     server_port: int = field(default_factory=free_port)
     demo_output: str = ""
+    today: dt.date | None = None
 
     def __post_init__(self) -> None:
         logs = self.root / "logs"
         self.sync = sync_server(self.server_port, self.root / "server", logs)
-        self.app = app_server(self.app_port, self.app_data, logs)
+        self.app = app_server(self.app_port, self.app_data, logs, self.today)
 
     @property
     def app_data(self) -> Path:
@@ -47,7 +52,7 @@ class Product:
 
     def start(self, demo_visits: int = 12) -> Product:
         self.demo_output = load_demo(self.root / "server", self.app_url, self.server_url,
-                                     visits=demo_visits)
+                                     visits=demo_visits, today=self.today)
         for server in (self.sync, self.app):
             server.start()
         for server in (self.sync, self.app):

@@ -10,6 +10,7 @@ import subprocess
 import httpx
 
 from audit_app.i18n import t
+from audit_app.reports.filters import Period, ReportFilter, query_params
 from tests.ui.phone import Phone
 from tests.ui.product import Product
 from tools.servers import ROOT, audit_server_command, sync_server_env
@@ -50,12 +51,11 @@ def switch(phone: Phone, lang: str, key: str, line_key: str, pct: str) -> None:
     phone.wait_for_text(t(lang, line_key, pct=pct))
 
 
-def this_month(today: dt.date) -> dict[str, str]:
-    return {"from": today.replace(day=1).isoformat(), "to": today.isoformat()}
-
-
-def last_8_weeks(today: dt.date) -> dict[str, str]:
-    return {"from": (today - dt.timedelta(days=55)).isoformat(), "to": today.isoformat()}
+def period_params(today: dt.date, period: Period | None = None) -> dict[str, str]:
+    """`from`/`to` of a period preset (default: the reports' default period) on `today`, by the
+    app's own rule, so the test follows whatever the app shows."""
+    chosen = ReportFilter() if period is None else ReportFilter(period=period)
+    return query_params(chosen, today, region_allowed=True)
 
 
 def compliance(api: httpx.Client, group_by: str, params: dict[str, str]) -> list[dict]:

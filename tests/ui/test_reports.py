@@ -1,6 +1,9 @@
 """The manager's reports in a real browser: the site chart and table show the server's rates,
 staff, last 8 weeks, drill-down to one visit and its photo; a regional manager sees only their
-region, and a photo of another region's visit answers 404 to them."""
+region, and a photo of another region's visit answers 404 to them.
+
+The app and the demo data share one pinned `TODAY` (the 1st of a month, where "this month" would
+hold one day), so every expectation is computed from it and holds on any day the test runs."""
 
 from __future__ import annotations
 
@@ -12,10 +15,13 @@ import pytest
 
 from tests.ui.phone import Phone
 from tests.ui.product import Product, demo_tokens
+from audit_app.reports.filters import Period
 from tests.ui.reports_steps import (
-    assert_chart_and_table_show, fresh_link, compliance, enrol, last_8_weeks, open_reports, row_title, set_period,
-    settle, switch, this_month, visit_with_photo,
+    assert_chart_and_table_show, fresh_link, compliance, enrol, open_reports, period_params, row_title,
+    set_period, settle, switch, visit_with_photo,
 )
+
+TODAY = dt.date(2026, 3, 1)  # a Sunday, the 1st of a month
 
 EAST = {"Riverside Mall store 江畔商场店", "Harbour Road restaurant 海港路餐厅",
         "People's Square branch 人民广场支行"}
@@ -23,7 +29,7 @@ EAST = {"Riverside Mall store 江畔商场店", "Harbour Road restaurant 海港�
 
 @pytest.fixture(scope="module")
 def demo_product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Product]:
-    running = Product(tmp_path_factory.mktemp("reports-product"))
+    running = Product(tmp_path_factory.mktemp("reports-product"), today=TODAY)
     try:
         yield running.start(demo_visits=150)
     finally:
@@ -36,20 +42,20 @@ def api_as(product: Product, who: str) -> httpx.Client:
 
 
 def test_manager_compares_sites_and_drills_down_to_a_visit_photo(demo_product: Product, phone: Phone) -> None:
-    today = dt.date.today()
     with api_as(demo_product, "demo-admin") as api:
         enrol(phone, fresh_link(demo_product, "demo-manager"), "en")
         open_reports(phone, "en")
         settle(phone, "reports-test-sites")
-        sites = compliance(api, "site", this_month(today))
+        default_period = period_params(TODAY)
+        sites = compliance(api, "site", default_period)
         assert len(sites) == 6
         assert_chart_and_table_show(phone, sites)
         switch(phone, "en", "reports.by_staff", "reports.line.award_floor", "80")
-        staff = compliance(api, "staff", this_month(today))
+        staff = compliance(api, "staff", default_period)
         weakest_staff = min(staff, key=lambda r: r["rate"])
         assert_chart_and_table_show(phone, [weakest_staff])
         set_period(phone, "en", "reports.period.last_8_weeks", "reports-test-filters")
-        period = last_8_weeks(today)
+        period = period_params(TODAY, Period.LAST_8_WEEKS)
         phone.text(f"{period['from']} to {period['to']}", exact=False).first.wait_for()
         switch(phone, "en", "reports.by_site", "reports.line.target", "90")
         sites = compliance(api, "site", period)
