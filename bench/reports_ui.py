@@ -129,14 +129,14 @@ WATCH_JS = """(pager) => { window.__tap = null; window.__built = null;
 def show_sites(phone: Phone) -> None:
     """Untimed reset to "By site", settled. A tap landing mid-redraw can be lost: tap again."""
     for _attempt in range(5):
-        settled_screenshot(phone.page, unlike=None)
+        settled_screenshot(phone.page)
         phone.tap_button("By site")
         try:
             phone.page.get_by_text(SITE_PAGE).wait_for(timeout=15_000)
             break
         except PlaywrightTimeout:
             continue
-    settled_screenshot(phone.page, unlike=None)
+    settled_screenshot(phone.page)
 
 
 def staff_picture(phone: Phone) -> bytes:
@@ -144,7 +144,7 @@ def staff_picture(phone: Phone) -> bytes:
     show_sites(phone)
     phone.tap_button("By staff")
     phone.page.get_by_text(STAFF_PAGE).wait_for(timeout=120_000)
-    settled_screenshot(phone.page, unlike=None)
+    settled_screenshot(phone.page)
     return phone.page.screenshot(clip=CHART_CLIP)
 
 

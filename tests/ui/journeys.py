@@ -59,7 +59,7 @@ def start_retail_visit(phone: Phone, *, site_name: str | None = DEMO_SITE_NAME,
         phone.tap(phone.textbox(phone.say("new_visit.site")))
         phone.tap(phone.button(site_name, exact=False).first)
     if shot:
-        phone.screenshot(shot)
+        phone.screenshot(shot, phone.button(phone.say("new_visit.start")))
     phone.tap_button(phone.say("new_visit.start"))
     phone.button(phone.say("runner.pass")).first.wait_for()
 
@@ -108,7 +108,7 @@ def answer_every_section(phone: Phone, *, shot: str | None = None) -> None:
     for number in range(1, total + 1):
         answer_section(phone)
         if shot and number == 1:
-            phone.screenshot(shot)
+            phone.screenshot(shot, phone.say("runner.section_of", number=1, total=total))
         if number < total:
             next_section(phone, number + 1)
 
@@ -139,9 +139,8 @@ def attach_photo(phone: Phone, path: Path) -> None:
 
 def review_and_finalise(phone: Phone, *, shot: str | None = None) -> None:
     phone.tap_button(phone.say("runner.review"))
-    phone.button(phone.say("review.finalise")).wait_for()
     if shot:
-        phone.screenshot(shot)
+        phone.screenshot(shot, phone.button(phone.say("review.finalise")))
     phone.tap_button(phone.say("review.finalise"))
     visit_row(phone, "state.finalised").wait_for()
 

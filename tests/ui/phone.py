@@ -33,10 +33,12 @@ def is_blank(png: bytes) -> bool:
         return all(low == high for low, high in image.convert("RGB").getextrema())
 
 
-def settled_screenshot(page: Page, *, unlike: bytes | None, quiet_s: float = 0.4,
-                       timeout_s: float = 20.0) -> bytes:
-    """The screen once it differs from `unlike` (the picture before the last action), is not
-    blank, and has not changed for `quiet_s` (consecutive screenshots equal)."""
+def settled_screenshot(page: Page, *, quiet_s: float = 1.0, timeout_s: float = 20.0) -> bytes:
+    """The screen once it is not blank and has held still for `quiet_s` (consecutive
+    screenshots equal). The caller first waits for what it means to see, in the accessibility
+    tree: comparing with the picture before a tap fails when the change was drawn before that
+    picture was taken, or when the tap changes nothing visible. A whole second, because on a
+    loaded machine the canvas can stall mid-transition for half a second (seen at 0.5 s)."""
     deadline = time.monotonic() + timeout_s
     last = page.screenshot()
     still_since = time.monotonic()
@@ -45,11 +47,11 @@ def settled_screenshot(page: Page, *, unlike: bytes | None, quiet_s: float = 0.4
         now = time.monotonic()
         if shot != last:
             last, still_since = shot, now
-        elif now - still_since >= quiet_s and shot != unlike and not is_blank(shot):
+        elif now - still_since >= quiet_s and not is_blank(shot):
             return shot
         if now > deadline:
-            reason = "never changed" if shot == unlike else "never held still"
-            raise ScreenNotSettled(f"screen {reason} within {timeout_s:.0f} s")
+            raise ScreenNotSettled(f"screen never held still within {timeout_s:.0f} s"
+                                   if not is_blank(shot) else f"screen still blank after {timeout_s:.0f} s")
 
 
 class Phone:
@@ -59,7 +61,6 @@ class Phone:
         self.page = page
         self.lang = lang  # which catalogue say() reads: the language the app shows
         self.screens_dir = screens_dir
-        self._before_action: bytes | None = None
         page.set_default_timeout(UI_TIMEOUT_MS)
 
     # navigation ---------------------------------------------------------------------------
@@ -68,8 +69,7 @@ class Phone:
         earlier, and a tap before the first frame can be lost)."""
         self.page.goto(url)
         self.enable_semantics()
-        settled_screenshot(self.page, unlike=None)
-        self._before_action = None
+        settled_screenshot(self.page)
         return self
 
     def open_in_new_tab(self, url: str) -> Phone:
@@ -84,8 +84,7 @@ class Phone:
     def reload(self) -> Phone:
         self.page.reload()
         self.enable_semantics()
-        settled_screenshot(self.page, unlike=None)
-        self._before_action = None
+        settled_screenshot(self.page)
         return self
 
     def enable_semantics(self) -> None:
@@ -118,13 +117,8 @@ class Phone:
         return found
 
     # acting -------------------------------------------------------------------------------
-    def mark_before_action(self) -> None:
-        """Remember the picture now, so the next screenshot waits until it has changed."""
-        self._before_action = self.page.screenshot()
-
     def tap(self, target: Locator) -> None:
         target.wait_for()
-        self.mark_before_action()
         target.click()
 
     def tap_button(self, name: str | re.Pattern[str], exact: bool = True) -> None:
@@ -133,22 +127,21 @@ class Phone:
     def fill(self, target: Locator, text: str) -> None:
         """Focus a Flutter text field and type into it (fill() does not reach Flutter's editor)."""
         target.wait_for()
-        self.mark_before_action()
         target.click()
         self.page.keyboard.press("Control+A")
         self.page.keyboard.type(text)
 
     # screenshots --------------------------------------------------------------------------
-    def screenshot(self, name: str, *, expect_change: bool = True) -> Path:
-        """Save `<name>.png` once the screen has settled after the last action."""
-        unlike = self._before_action if expect_change else None
+    def screenshot(self, name: str, shows: Locator | str | re.Pattern[str]) -> Path:
+        """Save `<name>.png` once `shows` (a control or text of the screen meant) is in the
+        accessibility tree and the picture has held still."""
+        (self.wait_for_text(shows) if not isinstance(shows, Locator) else shows.first.wait_for())
         self.screens_dir.mkdir(parents=True, exist_ok=True)
         try:
-            shot = settled_screenshot(self.page, unlike=unlike)
+            shot = settled_screenshot(self.page)
         except ScreenNotSettled as exc:
             self.page.screenshot(path=str(self.screens_dir / f"{name}.unsettled.png"))
             raise ScreenNotSettled(f"{name}: {exc}") from None
         path = self.screens_dir / f"{name}.png"
         path.write_bytes(shot)
-        self._before_action = shot
         return path

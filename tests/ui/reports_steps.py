@@ -8,9 +8,11 @@ import re
 import subprocess
 
 import httpx
+from playwright.sync_api import Locator
 
 from audit_app.i18n import t
 from audit_app.reports.filters import Period, ReportFilter, query_params
+
 from tests.ui.phone import Phone
 from tests.ui.product import Product
 from tools.servers import ROOT, audit_server_command, sync_server_env
@@ -77,20 +79,18 @@ def assert_chart_and_table_show(phone: Phone, rows: list[dict]) -> None:
     assert ordered == sorted(ordered), "bars are not weakest first"
 
 
-def settle(phone: Phone, shot: str) -> None:
-    """Wait until a new screen has finished sliding in (Flutter ignores taps during the
-    transition) and keep its picture."""
-    phone.screenshot(shot)
+def settle(phone: Phone, shot: str, shows: Locator | str | re.Pattern[str]) -> None:
+    """Wait for `shows` of the new screen, then until it has finished sliding in (Flutter
+    ignores taps during the transition), and keep its picture."""
+    phone.screenshot(shot, shows)
 
 
 def set_period(phone: Phone, lang: str, period_key: str, shot: str) -> None:
     phone.tap_button(t(lang, "reports.nav.filters"))
-    phone.button(t(lang, "reports.filter.apply")).wait_for()
-    settle(phone, shot)
+    settle(phone, shot, phone.button(t(lang, "reports.filter.apply")))
     phone.tap(phone.role("radio", t(lang, period_key)))
     phone.tap_button(t(lang, "reports.filter.apply"))
-    phone.wait_for_text(re.compile(re.escape(t(lang, period_key)) + " · "))
-    settle(phone, shot + "-applied")
+    settle(phone, shot + "-applied", re.compile(re.escape(t(lang, period_key)) + " · "))
 
 
 def visit_with_photo(api: httpx.Client, site_id: str, params: dict[str, str]) -> dict:

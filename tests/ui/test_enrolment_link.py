@@ -22,7 +22,6 @@ def enrolled_as(product: Product) -> str:
 
 
 def open_link_in_same_tab(phone: Phone, link: str) -> None:
-    phone.mark_before_action()
     phone.page.goto(link)
     phone.enable_semantics()
 
@@ -34,15 +33,15 @@ def test_a_link_opened_in_the_open_tab_of_an_offline_phone_enrols_it(product: Pr
     phone.button(phone.say("home.new_visit")).wait_for()
     wait_for_file(device_folder(product.app_data) / "credentials.json")
     assert enrolled_as(product) == "demo-auditor"
-    phone.screenshot("en-home-enrolled-by-link-in-open-tab")
+    phone.screenshot("en-home-enrolled-by-link-in-open-tab", phone.button(phone.say("home.new_visit")))
 
 
 def test_a_link_for_another_account_is_refused_while_visits_are_unsynced(product: Product, phone: Phone):
     enrol_by_link(phone, product.enrolment_link("demo-auditor"))
     start_retail_visit(phone)
     open_link_in_same_tab(phone, product.enrolment_link("demo-auditor-2"))
-    phone.text(phone.say("error.enrol_unsynced", count=1), exact=True).wait_for()
-    phone.screenshot("en-enrol-link-refused-unsynced")
+    refused = phone.text(phone.say("error.enrol_unsynced", count=1), exact=True)
+    phone.screenshot("en-enrol-link-refused-unsynced", refused)
     assert enrolled_as(product) == "demo-auditor"
     phone.page.goto(product.app_url)
     phone.enable_semantics()

@@ -36,7 +36,7 @@ def test_switching_to_chinese_changes_the_runners_texts(product: Product, phone:
     phone.text(section["items"][1]["text"]["zh"], exact=True).wait_for()
     assert phone.button("Pass").count() == 0
     assert phone.text(section["items"][1]["text"]["en"], exact=True).count() == 0
-    phone.screenshot("zh-runner-after-switch")
+    phone.screenshot("zh-runner-after-switch", phone.text(section["title"]["zh"], exact=True))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
@@ -45,19 +45,18 @@ def test_every_screen_in_each_language_is_saved_as_a_phone_screenshot(product: P
     prefix = lang.split("-")[0]
     phone.open(product.app_url)
     choose_language(phone, lang, then_shows="first_run.offline")
-    phone.screenshot(f"{prefix}-1-first-run")
+    phone.screenshot(f"{prefix}-1-first-run", phone.button(phone.say("first_run.offline")))
     enrol_by_link(phone, product.enrolment_link("demo-auditor"))
-    phone.screenshot(f"{prefix}-2-home")
+    phone.screenshot(f"{prefix}-2-home", phone.button(phone.say("home.new_visit")))
     start_retail_visit(phone, shot=f"{prefix}-3-new-visit")
     time_with_stopwatch(phone)
     attach_photo(phone, photo_file(tmp_path))
-    phone.screenshot(f"{prefix}-4-runner")
+    phone.screenshot(f"{prefix}-4-runner", phone.page.get_by_label(phone.say("runner.delete_photo")))
     answer_every_section(phone)
     review_and_finalise(phone, shot=f"{prefix}-5-review")
-    phone.screenshot(f"{prefix}-6-home-finalised")
+    phone.screenshot(f"{prefix}-6-home-finalised", visit_row(phone, "state.finalised"))
     sync_from_home(phone, synced=1)
-    phone.screenshot(f"{prefix}-7-sync")
+    phone.screenshot(f"{prefix}-7-sync", phone.say("sync.summary", synced=1, conflict=0, rejected=0, pending=0))
     go_home(phone)
     phone.tap_button(phone.say("home.settings"))
-    phone.text(phone.say("settings.title"), exact=True).wait_for()
-    phone.screenshot(f"{prefix}-8-settings")
+    phone.screenshot(f"{prefix}-8-settings", phone.text(phone.say("settings.title"), exact=True))

@@ -15,6 +15,7 @@ import pytest
 
 from tests.ui.phone import Phone
 from tests.ui.product import Product, demo_tokens
+from audit_app.i18n import t
 from audit_app.reports.filters import Period
 from tests.ui.reports_steps import (
     assert_chart_and_table_show, fresh_link, compliance, enrol, open_reports, period_params, row_title,
@@ -45,7 +46,7 @@ def test_manager_compares_sites_and_drills_down_to_a_visit_photo(demo_product: P
     with api_as(demo_product, "demo-admin") as api:
         enrol(phone, fresh_link(demo_product, "demo-manager"), "en")
         open_reports(phone, "en")
-        settle(phone, "reports-test-sites")
+        settle(phone, "reports-test-sites", phone.text(t("en", "reports.line.target", pct="90")))
         default_period = period_params(TODAY)
         sites = compliance(api, "site", default_period)
         assert len(sites) == 6
@@ -62,17 +63,14 @@ def test_manager_compares_sites_and_drills_down_to_a_visit_photo(demo_product: P
         assert_chart_and_table_show(phone, sites)
         weakest = min(sites, key=lambda r: r["rate"])
         phone.tap(phone.button(weakest["label"], exact=False).first)
-        phone.button("Visits at this site").wait_for()
-        settle(phone, "reports-test-site")
+        settle(phone, "reports-test-site", phone.button("Visits at this site"))
         site_staff = compliance(api, "staff", {**period, "site_id": weakest["key"]})
         assert_chart_and_table_show(phone, site_staff)
         phone.tap_button("Visits at this site")
         chosen = visit_with_photo(api, weakest["key"], period)
-        phone.text(row_title(chosen), exact=False).first.wait_for()
-        settle(phone, "reports-test-visits")
+        settle(phone, "reports-test-visits", phone.text(row_title(chosen), exact=False))
         phone.tap(phone.text(row_title(chosen), exact=False).first)
-        phone.wait_for_text("Auditor ")
-        settle(phone, "reports-test-visit")
+        settle(phone, "reports-test-visit", "Auditor ")
         photo = phone.role("img", "Photo").first
         photo.wait_for()
         box = photo.bounding_box()
@@ -98,8 +96,7 @@ def test_regional_manager_sees_only_their_region_and_no_south_photo(demo_product
         assert everyone.get(f"/photos/{sha}", params={"size": "thumb"}).status_code == 200
     enrol(phone, fresh_link(demo_product, "demo-manager-east"), "en")
     open_reports(phone, "en")
-    settle(phone, "reports-test-east")
-    phone.wait_for_text("Region east")
+    settle(phone, "reports-test-east", "Region east")
     for name in EAST:
         phone.button(name, exact=False).first.wait_for()
     assert phone.text("Garden Street store", exact=False).count() == 0

@@ -33,7 +33,7 @@ def test_a_half_done_visit_survives_a_restart_of_the_app_server(product: Product
     phone.tap(visit_row(phone, "state.draft"))
     phone.button(phone.say("runner.pass")).first.wait_for()
     assert progress_line(phone) == before
-    phone.screenshot("en-runner-after-restart")
+    phone.screenshot("en-runner-after-restart", phone.button(phone.say("runner.pass")))
 
     phone.open_in_new_tab(product.app_url)  # a new session on the same device
     phone.tap(visit_row(phone, "state.draft"))
@@ -108,8 +108,7 @@ def test_offline_a_visit_is_started_finished_and_queued_then_syncs_when_the_serv
     answer_every_section(phone)
     review_and_finalise(phone)
     phone.tap_button(phone.say("home.sync_now"))
-    phone.text(phone.say("sync.offline"), exact=True).wait_for()
-    phone.screenshot("en-sync-offline")
+    phone.screenshot("en-sync-offline", phone.text(phone.say("sync.offline"), exact=True))
     go_home(phone)
     visit_row(phone, "state.finalised").wait_for()
     (record,) = stored_visits(product.app_data)

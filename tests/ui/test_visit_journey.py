@@ -15,7 +15,7 @@ PROMISED_RUNNER_BUTTONS = ["Pass", "Fail", "N/A", "Start", "Undo", "Add photo", 
 def test_enrolled_auditor_runs_a_retail_visit_and_the_server_gets_the_stopwatch_time_and_photo(
         product: Product, phone: Phone, tmp_path: Path):
     enrol_by_link(phone, product.enrolment_link("demo-auditor"))
-    phone.screenshot("en-home")
+    phone.screenshot("en-home", phone.button("New visit"))
     for name in ("New visit", "Sync now", "Settings"):
         assert phone.button(name).count() == 1, name
 
@@ -25,10 +25,10 @@ def test_enrolled_auditor_runs_a_retail_visit_and_the_server_gets_the_stopwatch_
     time_with_stopwatch(phone)
     attach_photo(phone, photo_file(tmp_path))
     answer_every_section(phone)
-    phone.screenshot("en-runner-last-section")
+    phone.screenshot("en-runner-last-section", phone.button(phone.say("runner.review")))
     review_and_finalise(phone, shot="en-review")
     sync_from_home(phone, synced=1)
-    phone.screenshot("en-sync-done")
+    phone.screenshot("en-sync-done", phone.say("sync.summary", synced=1, conflict=0, rejected=0, pending=0))
 
     (record,) = stored_visits(product.app_data)
     local = record["visit"]
