@@ -65,8 +65,7 @@ def into_last_8_weeks(engine: Engine, today: dt.date) -> None:
         connection.execute(text("ANALYZE"))
 
 
-def api_seconds(server_url: str, token: str, repeats: int) -> float:
-    today = dt.date.today()
+def api_seconds(server_url: str, token: str, repeats: int, today: dt.date) -> float:
     params = {"group_by": "staff", "from": (today - dt.timedelta(days=WINDOW_DAYS - 1)).isoformat(),
               "to": today.isoformat()}
     with httpx.Client(base_url=server_url + "/api/v1", timeout=120,
@@ -186,16 +185,17 @@ def main(argv: list[str] | None = None) -> int:
         token = populate(settings)
         engine = make_engine(settings)
         load_s = bulk_load(engine, checklist, visits)
-        into_last_8_weeks(engine, dt.date.today())
+        today = dt.date.today()  # one date for the data, the API call and the app (pinned to it)
+        into_last_8_weeks(engine, today)
         engine.dispose()
         sync = sync_server(root / "server", checklist_dir, root / "logs")
-        app = app_server(free_port(), root / "app", root / "logs")
+        app = app_server(free_port(), root / "app", root / "logs", today)
         try:
             for server in (sync, app):
                 server.start()
             for server in (sync, app):
                 server.wait_ready()
-            api_s = api_seconds(sync.url, token, args.repeats)
+            api_s = api_seconds(sync.url, token, args.repeats, today)
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 412, "height": 915})
@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
                         lost += measured is None
                         if measured is not None:
                             runs.append(measured)
-                    api_after_s = api_seconds(sync.url, token, args.repeats)
+                    api_after_s = api_seconds(sync.url, token, args.repeats, today)
                 except Exception:  # keep the screen that did not come, for whoever runs this
                     page.screenshot(path=str(Path(tempfile.gettempdir()) / "reports_ui-failed.png"))
                     raise
