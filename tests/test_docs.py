@@ -72,6 +72,13 @@ def test_every_make_target_is_documented() -> None:
     assert not missing, f"make targets documented nowhere: {missing}"
 
 
+def test_the_api_additions_to_the_contract_are_documented() -> None:
+    docs = documentation()
+    missing = [route for route in ("POST /enrol", "GET /photos/{sha256}", "GET /api/v1/me")
+               if route not in docs]
+    assert not missing, f"API additions documented nowhere: {missing}"
+
+
 def test_every_document_the_readme_links_exists() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     links = re.findall(r"\]\(((?:docs/)[^)#\s]+)", readme)

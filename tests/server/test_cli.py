@@ -84,15 +84,6 @@ def test_settings_come_from_audit_environment_variables(tmp_path: Path) -> None:
         settings_from_env({"AUDIT_NO_SUCH_SETTING": "1"})
 
 
-def test_readme_documents_every_setting_and_command() -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    for name in Settings.model_fields:
-        assert f"AUDIT_{name.upper()}" in readme, name
-    for command in ("audit-server serve", "audit-server create-user", "audit-server revoke-user",
-                    "audit-server enrol", "audit-server demo", "POST /enrol", "GET /photos/{sha256}"):
-        assert command in readme, command
-
-
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
