@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI
 from starlette.types import Scope
 
 from .api import checklists, enrol, health, me, photos, reports, sites, visits
+from .blob_store import open_photo_store
 from .body_limit import BodyLimitMiddleware
 from .catalog import ChecklistCache, load_checklist_dir
 from .db import make_engine, make_session_factory, upgrade
@@ -55,6 +56,7 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] = utc_now
     app.state.engine = engine
     app.state.sessions = make_session_factory(engine)
     app.state.checklists = ChecklistCache()
+    app.state.photos = open_photo_store(settings)
     app.state.clock = clock
     install_error_handlers(app)
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from audit_app.domain import Checklist, Item, Kind, Visit
 
 from .accounts import create_user, hash_token, new_token
+from .blob_store import BlobStore, open_photo_store
 from .app import prepare_database
 from .catalog import ChecklistCache
 from .db import make_engine, make_session_factory
@@ -124,7 +125,7 @@ def _sites_and_staff(session: Session, rng: random.Random, now: dt.datetime) -> 
     return staff_of
 
 
-def _placeholder_photo(session: Session, settings: Settings, number: int,
+def _placeholder_photo(session: Session, settings: Settings, store: BlobStore, number: int,
                        now: dt.datetime) -> dict[str, Any]:
     """A small real JPEG for items that require photo evidence, stored like an upload.
 
@@ -136,7 +137,7 @@ def _placeholder_photo(session: Session, settings: Settings, number: int,
     body = buffer.getvalue()
     sha = hashlib.sha256(body).hexdigest()
     checked = check_image(body, settings.max_photo_pixels)
-    store_photo(session, settings.photo_dir, sha, body, checked, "demo-auditor", now)
+    store_photo(session, store, sha, body, checked, "demo-auditor", now)
     return {"sha256": sha, "bytes": len(body), "width": checked.width, "height": checked.height}
 
 
@@ -218,7 +219,8 @@ def _store_visits(sessions: sessionmaker[Session], settings: Settings, count: in
     cache = ChecklistCache()
     with sessions() as session:
         available = {checklist.id: checklist for checklist in cache.current(session)}
-        photos = {site[0]: _placeholder_photo(session, settings, number, now)
+        store = open_photo_store(settings)
+        photos = {site[0]: _placeholder_photo(session, settings, store, number, now)
                   for number, site in enumerate(SITES)}
     if not available:
         raise DemoError(f"no checklists in {settings.checklist_dir}; the demo needs at least one")

@@ -12,6 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
 from .accounts import Role, user_for_token
+from .blob_store import BlobStore
 from .catalog import ChecklistCache
 from .errors import FORBIDDEN, UNAUTHORIZED, ApiError
 from .settings import Settings
@@ -34,6 +35,10 @@ async def _checklists(request: Request) -> ChecklistCache:
     return request.app.state.checklists  # type: ignore[no-any-return]
 
 
+async def _photos(request: Request) -> BlobStore:
+    return request.app.state.photos  # type: ignore[no-any-return]
+
+
 async def _clock(request: Request) -> Callable[[], dt.datetime]:
     return request.app.state.clock  # type: ignore[no-any-return]
 
@@ -47,6 +52,7 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 SessionsDep = Annotated[sessionmaker[Session], Depends(_sessions)]
 SessionDep = Annotated[Session, Depends(_session)]
 ChecklistsDep = Annotated[ChecklistCache, Depends(_checklists)]
+PhotosDep = Annotated[BlobStore, Depends(_photos)]
 ClockDep = Annotated[Callable[[], dt.datetime], Depends(_clock)]
 
 

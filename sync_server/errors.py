@@ -14,6 +14,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from .blob_store import BlobStoreUnavailable
+
 # Registry of error codes (status → default code for errors raised by the framework).
 MALFORMED_JSON = "malformed_json"
 INVALID_REQUEST = "invalid_request"
@@ -34,6 +36,7 @@ UNKNOWN_SITE = "unknown_site"
 METHOD_NOT_ALLOWED = "method_not_allowed"
 UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
 INSUFFICIENT_STORAGE = "insufficient_storage"
+PHOTO_STORE_UNAVAILABLE = "photo_store_unavailable"
 INTERNAL_ERROR = "internal_error"
 INVALID_ENROLMENT_CODE = "invalid_enrolment_code"
 TOO_MANY_ENROLMENT_ATTEMPTS = "too_many_enrolment_attempts"
@@ -126,6 +129,11 @@ async def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
 
     A full disk is named as such (507), so a phone keeps the visit queued and an operator
     knows what to fix; nothing was stored, since every write commits or rolls back whole."""
+    if isinstance(exc, BlobStoreUnavailable):
+        # The phone keeps the photo queued and retries: a 5xx is never counted as stored.
+        return error_response(503, PHOTO_STORE_UNAVAILABLE,
+                              "the photo store cannot be reached; nothing was stored, try again later",
+                              headers={"Retry-After": "30"})
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return error_response(507, INSUFFICIENT_STORAGE,
                               "the server's disk is full; nothing was stored, try again later")

@@ -1,23 +1,20 @@
 """Photo uploads: hash check, a real decode with Pillow (JPEG/PNG only), size limits, and
-storage under names the server makes. The phone's own photo pipeline is not used here."""
+storage under names the server makes, in the configured `BlobStore` (disk or S3). The phone's
+own photo pipeline is not used here."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import io
-import os
-import tempfile
 import warnings
 from dataclasses import dataclass
-from collections.abc import Callable
-from pathlib import Path
-from typing import IO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .blob_store import BlobStore
 from .errors import HASH_MISMATCH, IMAGE_TOO_LARGE, NOT_AN_IMAGE, PHOTO_HAS_LOCATION, ApiError
 from .tables import Photo
 
@@ -68,39 +65,13 @@ def check_image(body: bytes, max_pixels: int) -> CheckedPhoto:
     return CheckedPhoto(media_type, extension, width, height)
 
 
-def photo_path(photo_dir: Path, file_name: str) -> Path:
-    return photo_dir / file_name
-
-
-def _write_atomically(target: Path, write: Callable[[IO[bytes]], None]) -> None:
-    """Write `target` through a temporary file in its folder, renamed into place when complete."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, prefix=".upload-") as handle:
-        try:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        except BaseException:  # e.g. a full disk: leave no partial file behind
-            handle.close()
-            os.unlink(handle.name)
-            raise
-    os.replace(handle.name, target)
-
-
-def thumbnail_path(photo_dir: Path, photo: Photo) -> Path:
+def thumbnail_key(photo: Photo) -> str:
     """Beside the photo: `<sha[:2]>/<sha>.thumb.jpg`."""
-    return photo_path(photo_dir, photo.file_name).with_name(f"{photo.sha256}.thumb.jpg")
+    return f"{photo.sha256[:2]}/{photo.sha256}.thumb.jpg"
 
 
-def ensure_thumbnail(photo_dir: Path, photo: Photo) -> Path:
-    """The photo's thumbnail (JPEG, longer side ≤ THUMBNAIL_PX), made on first request only.
-
-    Two first requests at once may both make it; each renames a complete file into place, so
-    a reader never sees half a thumbnail."""
-    target = thumbnail_path(photo_dir, photo)
-    if target.exists():
-        return target
-    with Image.open(photo_path(photo_dir, photo.file_name)) as image:
+def _thumbnail_of(body: bytes) -> bytes:
+    with Image.open(io.BytesIO(body)) as image:
         image.draft("RGB", (THUMBNAIL_PX, THUMBNAIL_PX))  # JPEG: decode at a reduced scale
         small = ImageOps.exif_transpose(image)  # phones store rotation in EXIF
         small.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
@@ -112,20 +83,31 @@ def ensure_thumbnail(photo_dir: Path, photo: Photo) -> Path:
             small = flat
         elif small.mode != "RGB":
             small = small.convert("RGB")
-        _write_atomically(target, lambda handle: small.save(handle, "JPEG", quality=80,
-                                                            optimize=True))
-    return target
+        out = io.BytesIO()
+        small.save(out, "JPEG", quality=80, optimize=True)
+        return out.getvalue()
 
 
-def store_photo(session: Session, photo_dir: Path, sha256: str, body: bytes, photo: CheckedPhoto,
+def ensure_thumbnail(store: BlobStore, photo: Photo) -> str:
+    """The key of the photo's thumbnail (JPEG, longer side ≤ THUMBNAIL_PX), made on first
+    request only and kept in the same store, so every node serves the one made by any.
+
+    Two first requests at once may both make it; the store keeps one (same bytes either way)."""
+    key = thumbnail_key(photo)
+    if not store.exists(key):
+        store.put_new(key, _thumbnail_of(store.read(photo.file_name)), "image/jpeg")
+    return key
+
+
+def store_photo(session: Session, store: BlobStore, sha256: str, body: bytes, photo: CheckedPhoto,
                 uploaded_by: str, now: dt.datetime) -> bool:
-    """Write the file atomically and record it; False if it was already there."""
+    """Store the bytes, then record them; False if the photo was already recorded. The row is
+    written only once the store has the bytes, so an unreachable store records nothing."""
     if session.get(Photo, sha256) is not None:
         return False
     # The name is made here from the verified hash, never taken from the client.
     file_name = f"{sha256[:2]}/{sha256}.{photo.extension}"
-    # Same bytes for the same hash, so a race rewrites nothing.
-    _write_atomically(photo_path(photo_dir, file_name), lambda handle: handle.write(body))
+    store.put_new(file_name, body, photo.media_type)
     session.add(Photo(sha256=sha256, file_name=file_name, media_type=photo.media_type,
                       bytes=len(body), width=photo.width, height=photo.height,
                       uploaded_by=uploaded_by, received_at=now))

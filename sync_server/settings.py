@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import Field
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_CHECKLIST_DIR = Path(__file__).resolve().parent.parent / "checklists"
@@ -28,6 +30,20 @@ class Settings(BaseSettings):
     # Every other request body (a visit is a few kB; this only stops abuse).
     max_request_bytes: int = Field(default=5 * MB, gt=0)
     sqlite_busy_timeout_ms: int = Field(default=10_000, ge=0)
+    # Photos and thumbnails: on this node's disk (under data_dir) or in an S3-compatible bucket
+    # that several nodes share (docs/scaling.md). Secrets are SecretStr: never in a repr or log.
+    photo_store: Literal["local", "s3"] = "local"
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None  # None: AWS itself
+    s3_region: str = "us-east-1"
+    s3_access_key_id: SecretStr | None = None
+    s3_secret_access_key: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _s3_needs_a_bucket(self) -> Settings:
+        if self.photo_store == "s3" and not self.s3_bucket:
+            raise ValueError("AUDIT_PHOTO_STORE=s3 needs AUDIT_S3_BUCKET")
+        return self
 
     @property
     def resolved_database_url(self) -> str:

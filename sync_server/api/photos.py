@@ -11,13 +11,14 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse
+from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..access import readable_photo
-from ..deps import AuditorUser, CurrentUser, SessionDep, SessionsDep, SettingsDep
+from ..blob_store import BlobNotFound, BlobStore
+from ..deps import AuditorUser, CurrentUser, PhotosDep, SessionDep, SessionsDep, SettingsDep
 from ..errors import NOT_FOUND, ApiError, error_responses
-from ..photo_store import check_hash, check_image, ensure_thumbnail, photo_path, store_photo
+from ..photo_store import check_hash, check_image, ensure_thumbnail, store_photo
 from ..schemas import MissingAnswer, MissingQuery, PhotoReceipt
 from ..settings import Settings
 from ..tables import Photo, User
@@ -28,8 +29,8 @@ Sha256Path = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
-def _receive(sessions: sessionmaker[Session], settings: Settings, user: User, sha256: str,
-             body: bytes) -> tuple[bool, PhotoReceipt]:
+def _receive(sessions: sessionmaker[Session], settings: Settings, photos: BlobStore, user: User,
+             sha256: str, body: bytes) -> tuple[bool, PhotoReceipt]:
     check_hash(body, sha256)
     with sessions() as session:
         present = session.get(Photo, sha256)
@@ -38,7 +39,7 @@ def _receive(sessions: sessionmaker[Session], settings: Settings, user: User, sh
                                        width=present.width, height=present.height)
     checked = check_image(body, settings.max_photo_pixels)
     with sessions() as session:
-        created = store_photo(session, settings.photo_dir, sha256, body, checked, user.id,
+        created = store_photo(session, photos, sha256, body, checked, user.id,
                               dt.datetime.now(dt.UTC))
     return created, PhotoReceipt(sha256=sha256, status="created" if created else "present",
                                  media_type=checked.media_type, width=checked.width,
@@ -47,14 +48,14 @@ def _receive(sessions: sessionmaker[Session], settings: Settings, user: User, sh
 
 @router.put("/{sha256}", status_code=200,
             responses={201: {"model": PhotoReceipt, "description": "stored"},
-                       **error_responses(413, 422)},
+                       **error_responses(413, 422, 503)},
             openapi_extra={"requestBody": {"required": True, "content": {
                 "image/jpeg": _BINARY, "image/png": _BINARY}}})
-async def put_photo(user: AuditorUser, sessions: SessionsDep, settings: SettingsDep,
+async def put_photo(user: AuditorUser, sessions: SessionsDep, settings: SettingsDep, photos: PhotosDep,
                     sha256: Sha256Path, request: Request, response: Response) -> PhotoReceipt:
     """Upload a photo's raw bytes: 201 stored, 200 already there."""
     body = await request.body()
-    created, receipt = await run_in_threadpool(_receive, sessions, settings, user, sha256, body)
+    created, receipt = await run_in_threadpool(_receive, sessions, settings, photos, user, sha256, body)
     response.status_code = 201 if created else 200
     return receipt
 
@@ -70,12 +71,12 @@ def post_missing(_user: AuditorUser, session: SessionDep, query: MissingQuery) -
 PHOTO_CACHE_CONTROL = "private, max-age=86400"
 
 
-@router.get("/{sha256}", response_class=FileResponse,
+@router.get("/{sha256}", response_class=StreamingResponse,
             responses={200: {"description": "the photo (its own type) or its thumbnail (JPEG)",
                              "content": {"image/jpeg": _BINARY, "image/png": _BINARY}},
-                       **error_responses(404, 422)})
-def get_photo(user: CurrentUser, sessions: SessionsDep, settings: SettingsDep, sha256: Sha256Path,
-              size: Annotated[Literal["full", "thumb"], Query()] = "full") -> FileResponse:
+                       **error_responses(404, 422, 503)})
+def get_photo(user: CurrentUser, sessions: SessionsDep, photos: PhotosDep, sha256: Sha256Path,
+              size: Annotated[Literal["full", "thumb"], Query()] = "full") -> StreamingResponse:
     """A photo cited by a visit the caller may read (admins: any photo); `size=thumb` gives a
     JPEG at most 320 px on its longer side. 404 for unknown hashes and other people's photos."""
     with sessions() as session:
@@ -83,10 +84,17 @@ def get_photo(user: CurrentUser, sessions: SessionsDep, settings: SettingsDep, s
         if photo is None:
             raise ApiError(404, NOT_FOUND, f"no photo {sha256}")
         session.expunge(photo)
+    # Streamed through this server, not a presigned URL: access was checked here, the phone
+    # needs to reach only this server (the bucket may be private to the nodes), and no link
+    # that works without a token ever leaves it.
     if size == "thumb":
-        path, media_type = ensure_thumbnail(settings.photo_dir, photo), "image/jpeg"
+        key, media_type = ensure_thumbnail(photos, photo), "image/jpeg"
     else:
-        path, media_type = photo_path(settings.photo_dir, photo.file_name), photo.media_type
-    return FileResponse(path, media_type=media_type,
-                        headers={"Cache-Control": PHOTO_CACHE_CONTROL,
-                                 "X-Content-Type-Options": "nosniff"})
+        key, media_type = photo.file_name, photo.media_type
+    try:
+        chunks = photos.open_chunks(key)
+    except BlobNotFound:
+        raise ApiError(404, NOT_FOUND, f"no photo {sha256}") from None
+    return StreamingResponse(chunks, media_type=media_type,
+                             headers={"Cache-Control": PHOTO_CACHE_CONTROL,
+                                      "X-Content-Type-Options": "nosniff"})

@@ -119,12 +119,12 @@ def test_a_full_disk_answers_507_in_the_error_body_and_leaves_no_file(server: Se
     import errno
     import os
 
-    from sync_server import photo_store
+    from sync_server import blob_store
 
     def full_disk(_fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(photo_store.os, "fsync", full_disk)
+    monkeypatch.setattr(blob_store.os, "fsync", full_disk)
     body = jpeg_bytes()
     answer = put_photo(server, body)
     assert answer.status_code == 507
