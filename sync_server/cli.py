@@ -15,6 +15,7 @@ from audit_app.domain import ChecklistError
 
 from .accounts import ROLES, AccountError, create_user, revoke_user
 from .app import create_app, prepare_database
+from .blob_store import BlobStoreUnavailable
 from .db import make_engine, make_session_factory, upgrade
 from .enrolment import enrolment_link, issue_code
 from .settings import Settings, settings_from_env
@@ -44,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="the last date of the demo visits (default: this machine's date, the "
                            "date the app on it reports up to)")
     _link_options(demo)
+    commands.add_parser("migrate-photos", help="copy the photos on this node's disk into the "
+                                               "S3 bucket the settings name (resumable, verified)")
     return parser
 
 
@@ -94,6 +97,24 @@ def _demo(settings: Settings, visits: int, today: dt.date | None, app_url: str, 
     return 0
 
 
+def _migrate_photos(session: Session, settings: Settings) -> int:
+    from .blob_store import LocalBlobStore, open_photo_store
+    from .photo_migration import migrate_photos
+
+    if settings.photo_store != "s3":
+        print("audit-server: migrate-photos copies into the S3 bucket: set AUDIT_PHOTO_STORE=s3 "
+              "and AUDIT_S3_* (photos are read from AUDIT_DATA_DIR/photos)", file=sys.stderr)
+        return 1
+    report = migrate_photos(session, LocalBlobStore(settings.photo_dir), open_photo_store(settings),
+                            progress=lambda r: print(f"… {r.copied} copied, {r.already_there} already there",
+                                                     flush=True))
+    for key, why in report.failed:
+        print(f"failed {key}: {why}", file=sys.stderr)
+    print(f"copied {report.copied}, already there {report.already_there}, replaced "
+          f"{report.replaced}, failed {len(report.failed)}")
+    return 1 if report.failed else 0
+
+
 def run(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     """Run one command; returns the exit status (what `main` passes to sys.exit)."""
     args = _parser().parse_args(argv)
@@ -115,11 +136,16 @@ def run(argv: Sequence[str], environ: Mapping[str, str]) -> int:
                     print(token)
                 elif args.command == "enrol":
                     _enrol(session, args.name, args.app_url, args.server_url)
+                elif args.command == "migrate-photos":
+                    return _migrate_photos(session, settings)
                 else:
                     devices = revoke_user(session, args.name)
                     print(f"revoked {args.name} and {devices} enrolled device(s)")
         finally:
             engine.dispose()
+    except BlobStoreUnavailable as exc:
+        print(f"audit-server: {exc}", file=sys.stderr)
+        return 1
     except (AccountError, ChecklistError) as exc:
         print(f"audit-server: {exc}", file=sys.stderr)
         return 1

@@ -20,7 +20,10 @@ from sync_server.app import create_app, prepare_database
 from sync_server.db import make_engine, make_session_factory, upgrade
 from sync_server.settings import Settings
 
+from sync_server.blob_store import S3BlobStore, open_photo_store
+
 from .pg_cluster import Cluster, find_pg_bin, start_cluster
+from .seaweed import SeaweedS3, seaweed  # noqa: F401  (session fixture)
 from .seed import add_north_and_south_sites
 
 CHECKLIST_DIR = Path(__file__).parent / "checklists"
@@ -77,10 +80,45 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+# Photo routes' tests run on both stores: a module overrides `settings` with `store_settings`.
+PHOTO_STORES = ["local", pytest.param("s3", marks=pytest.mark.s3)]
+_bucket_numbers = itertools.count()
+
+
+def server_settings(backend: str, request: pytest.FixtureRequest, tmp_path: Path,
+                    photo_store: str = "local") -> Settings:
+    """Settings on a fresh database; with `s3`, photos go to a new, empty bucket of the test
+    session's SeaweedFS server (see seaweed.py), so tests never see each other's objects."""
+    fields: dict[str, object] = {}
+    if photo_store == "s3":
+        s3: SeaweedS3 = request.getfixturevalue("seaweed")
+        bucket = f"test-{next(_bucket_numbers)}-{os.getpid()}"
+        s3.client().create_bucket(Bucket=bucket)
+        fields = {**s3.settings_fields(), "s3_bucket": bucket}
+    return Settings(database_url=fresh_database_url(backend, request, tmp_path),
+                    data_dir=tmp_path, checklist_dir=CHECKLIST_DIR, **fields)
+
+
 @pytest.fixture
 def settings(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    return Settings(database_url=fresh_database_url(backend, request, tmp_path),
-                    data_dir=tmp_path, checklist_dir=CHECKLIST_DIR)
+    return server_settings(backend, request, tmp_path)
+
+
+@pytest.fixture(params=PHOTO_STORES)
+def store_settings(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    return server_settings(backend, request, tmp_path, request.param)
+
+
+def stored_keys(settings: Settings) -> list[str]:
+    """Every object the settings' photo store holds (disk: files under photos/, relative)."""
+    if settings.photo_store == "s3":
+        store = open_photo_store(settings)
+        assert isinstance(store, S3BlobStore)
+        listed = store.client.list_objects_v2(Bucket=store.bucket)  # type: ignore[attr-defined]
+        return sorted(item["Key"] for item in listed.get("Contents", []))
+    root = settings.photo_dir
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) \
+        if root.exists() else []
 
 
 @dataclass

@@ -9,7 +9,10 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from .conftest import Server
+from sync_server.blob_store import open_photo_store
+from sync_server.settings import Settings
+
+from .conftest import Server, stored_keys
 from .images import jpeg_bytes, png_bytes, sha
 from .test_authorization import CALLERS
 from .visit_data import visit_body
@@ -45,6 +48,12 @@ class Photos:
     def get(self, sha256: str, who: str, **params: str):  # type: ignore[no-untyped-def]
         return self.server.client.get(f"/api/v1/photos/{sha256}", params=params,
                                       headers=self.server.auth(who))
+
+
+@pytest.fixture
+def settings(store_settings: Settings) -> Settings:
+    """Every photo-reading test runs on both photo stores (disk and S3)."""
+    return store_settings
 
 
 @pytest.fixture
@@ -107,10 +116,13 @@ def test_a_thumbnail_is_a_jpeg_at_most_320_px_made_once_beside_the_photo(photos:
     assert answer.headers["cache-control"].startswith("private")
     image = Image.open(io.BytesIO(answer.content))
     assert (image.format, image.size) == ("JPEG", (320, 160))
-    [cached] = (photos.server.settings.data_dir / "photos").rglob(f"{south}.thumb.jpg")
-    assert cached.parent == next((photos.server.settings.data_dir / "photos").rglob(f"{south}.jpg")).parent
+    settings = photos.server.settings
+    assert {f"{south[:2]}/{south}.thumb.jpg", f"{south[:2]}/{south}.jpg"} <= set(stored_keys(settings))
+    store = open_photo_store(settings)
     marker = jpeg_bytes((16, 8))
-    cached.write_bytes(marker)  # a second request must serve the file, not make it again
+    store.delete(f"{south[:2]}/{south}.thumb.jpg")
+    store.put_new(f"{south[:2]}/{south}.thumb.jpg", marker, "image/jpeg")
+    # a second request must serve the stored thumbnail, not make it again
     assert photos.get(south, "admin", size="thumb").content == marker
 
 

@@ -6,12 +6,22 @@ import functools
 import io
 from collections.abc import Iterator
 
+import pytest
 from PIL import Image
 
-from .conftest import Server
+from sync_server.blob_store import open_photo_store
+from sync_server.settings import Settings
+
+from .conftest import Server, stored_keys
 from .images import jpeg_bytes, png_bytes, sha
 
 MB = 1024 * 1024
+
+
+@pytest.fixture
+def settings(store_settings: Settings) -> Settings:
+    """Every photo test runs on both photo stores (disk and S3)."""
+    return store_settings
 
 
 def put_photo(server: Server, body: bytes, sha256: str | None = None, who: str = "auditor_a",
@@ -33,9 +43,8 @@ def test_a_new_photo_is_stored_under_a_server_made_name(server: Server) -> None:
     assert answer.status_code == 201, answer.text
     assert answer.json() == {"sha256": sha(body), "status": "created", "media_type": "image/jpeg",
                              "width": 8, "height": 6}
-    stored = list((server.settings.data_dir / "photos").rglob("*.jpg"))
-    assert [p.name for p in stored] == [f"{sha(body)}.jpg"]
-    assert stored[0].read_bytes() == body
+    assert stored_keys(server.settings) == [f"{sha(body)[:2]}/{sha(body)}.jpg"]
+    assert open_photo_store(server.settings).read(f"{sha(body)[:2]}/{sha(body)}.jpg") == body
     again = put_photo(server, body, who="auditor_b")
     assert again.status_code == 200 and again.json()["status"] == "present"
 
@@ -49,7 +58,7 @@ def test_png_is_accepted_by_decoding_whatever_the_content_type_says(server: Serv
 def test_body_not_matching_the_path_hash_is_422(server: Server) -> None:
     answer = put_photo(server, jpeg_bytes(), sha256="0" * 64)
     assert answer.status_code == 422 and answer.json()["error"]["code"] == "hash_mismatch"
-    assert not (server.settings.data_dir / "photos").exists()
+    assert stored_keys(server.settings) == []
 
 
 def test_a_text_file_sent_as_a_photo_is_422(server: Server) -> None:
@@ -115,6 +124,7 @@ def test_missing_refuses_malformed_hashes(server: Server) -> None:
     assert answer.status_code == 422 and answer.json()["error"]["code"] == "invalid_request"
 
 
+@pytest.mark.parametrize("store_settings", ["local"], indirect=True)  # a disk that fills up
 def test_a_full_disk_answers_507_in_the_error_body_and_leaves_no_file(server: Server, monkeypatch) -> None:
     import errno
     import os
