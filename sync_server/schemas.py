@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from audit_app.domain import Visit
+
+from .errors import ErrorInfo
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 EntityId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
@@ -57,6 +59,33 @@ class VisitReceipt(BaseModel):
     status: Literal["created", "replayed"]
     received_at: dt.datetime
     missing_photos: list[str]
+
+
+MAX_BATCH_VISITS = 50
+
+
+class VisitBatch(BaseModel):
+    """Up to MAX_BATCH_VISITS visit revisions, each checked on its own (so a malformed one is
+    that visit's 422, not the whole batch's)."""
+
+    visits: list[dict[str, Any]]
+
+
+class BatchResult(BaseModel):
+    """What `PUT /visits/{id}` would have answered for one visit: the status code with the
+    receipt fields (201/200) or the error body (409/422)."""
+
+    id: str | None
+    status_code: int
+    revision: int | None = None
+    status: Literal["created", "replayed"] | None = None
+    received_at: dt.datetime | None = None
+    missing_photos: list[str] | None = None
+    error: ErrorInfo | None = None
+
+
+class BatchAnswer(BaseModel):
+    results: list[BatchResult]
 
 
 class ObservationOutcome(BaseModel):

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.concurrency import run_in_threadpool
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from audit_app.domain import Visit
@@ -17,9 +18,13 @@ from audit_app.domain import Visit
 from ..access import may_read_visit
 from ..deps import AuditorUser, ChecklistsDep, SessionsDep, VisitReader
 from ..errors import (
-    INVALID_REQUEST, INVALID_VISIT, NOT_FOUND, ApiError, ErrorDetail, error_responses,
+    BODY_TOO_LARGE, INVALID_REQUEST, INVALID_VISIT, NOT_FOUND, ApiError, ErrorDetail, ErrorInfo,
+    error_responses, validation_details,
 )
-from ..schemas import ObservationOutcome, VisitDetail, VisitReceipt, VisitSummary
+from ..schemas import (
+    MAX_BATCH_VISITS, BatchAnswer, BatchResult, ObservationOutcome, VisitBatch, VisitDetail,
+    VisitReceipt, VisitSummary,
+)
 from ..tables import Site, User, VisitRevision
 from ..visit_checks import upload_problems
 from ..visit_store import load_visit, missing_photos, store_visit
@@ -50,6 +55,41 @@ async def put_visit(user: AuditorUser, sessions: SessionsDep, checklists: Checkl
     receipt = await run_in_threadpool(_store, sessions, checklists, user, visit_id, visit)
     response.status_code = 201 if receipt.status == "created" else 200
     return receipt
+
+
+def _store_one(sessions: SessionsDep, checklists: ChecklistsDep, user: User,
+               raw: dict[str, object]) -> BatchResult:
+    """One visit of a batch, as `PUT /visits/{its id}` would answer it (its own transaction)."""
+    visit_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+    try:
+        visit = Visit.model_validate(raw)
+    except ValidationError as exc:
+        return BatchResult(id=visit_id, status_code=422, error=ErrorInfo(
+            code=INVALID_REQUEST, message="the visit is not valid",
+            details=validation_details([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()])))
+    try:
+        receipt = _store(sessions, checklists, user, visit.id, visit)
+    except ApiError as exc:
+        return BatchResult(id=visit.id, status_code=exc.status,
+                           error=ErrorInfo(code=exc.code, message=exc.message, details=exc.details))
+    return BatchResult(status_code=201 if receipt.status == "created" else 200,
+                       **receipt.model_dump())
+
+
+def _store_batch(sessions: SessionsDep, checklists: ChecklistsDep, user: User,
+                 batch: VisitBatch) -> BatchAnswer:
+    return BatchAnswer(results=[_store_one(sessions, checklists, user, raw) for raw in batch.visits])
+
+
+@router.post("/batch", responses=error_responses(400, 413))
+async def post_visit_batch(user: AuditorUser, sessions: SessionsDep, checklists: ChecklistsDep,
+                           batch: VisitBatch) -> BatchAnswer:
+    """Upload up to 50 visit revisions: one result per visit, in order, each what PUT would
+    have answered (one bad visit does not fail the others)."""
+    if len(batch.visits) > MAX_BATCH_VISITS:
+        raise ApiError(413, BODY_TOO_LARGE, f"a batch holds at most {MAX_BATCH_VISITS} visits, "
+                                            f"not {len(batch.visits)}")
+    return await run_in_threadpool(_store_batch, sessions, checklists, user, batch)
 
 
 @router.get("/{visit_id}", responses=error_responses(404))
