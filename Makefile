@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench schema clean
+.PHONY: run test bench schema cluster clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ schema: $(STAMP)
 
 bench: $(STAMP)
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+
+# `make cluster`: PostgreSQL + SeaweedFS (S3) + 2 server nodes behind HAProxy, all on 127.0.0.1
+# (docs/scaling.md). Needs apt's postgresql and haproxy.
+cluster: $(STAMP)
+	$(BIN)/python -m tools.cluster --demo
 
 clean:
 	rm -rf $(VENV) var

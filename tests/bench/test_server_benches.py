@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.server.pg_cluster import find_pg_bin
+from tools.pg_cluster import find_pg_bin
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 

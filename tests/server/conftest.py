@@ -22,7 +22,7 @@ from sync_server.settings import Settings
 
 from sync_server.blob_store import S3BlobStore, open_photo_store
 
-from .pg_cluster import Cluster, find_pg_bin, start_cluster
+from tools.pg_cluster import Cluster, find_pg_bin, start_cluster
 from .seaweed import SeaweedS3, seaweed  # noqa: F401  (session fixture)
 from .seed import add_north_and_south_sites
 

@@ -16,7 +16,7 @@ from sync_server.settings import Settings
 from sync_server.tables import Base
 
 from .conftest import BACKENDS
-from .pg_cluster import Cluster
+from tools.pg_cluster import Cluster
 
 TABLES = {"users", "checklists", "sites", "staff", "visits", "visit_revisions", "observations",
           "photos", "device_tokens", "enrolment_codes", "enrolment_attempts", "visit_photos"}
