@@ -129,6 +129,15 @@ class ServerProcess:
                                        f"{self.log_tail()}")
                 time.sleep(0.05)  # polling interval, not a wait for a condition
 
+    def kill(self) -> None:
+        """SIGKILL, as a crash or the OOM killer would: no clean shutdown (fault tests)."""
+        assert self.process is not None, "start() first"
+        self.process.kill()
+        self.process.wait()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
