@@ -20,7 +20,7 @@ from audit_app.stopwatch import local_now
 from audit_app.store import VisitState, VisitSummary
 
 from .device_access import DeviceAccess
-from .errors import UiError, refuse, ui_error
+from .errors import FieldRefused, UiError, refuse, ui_error
 from .routes import Route
 from .prefs import PHOTO_SIZES, Prefs, load_prefs, save_prefs
 from .roster import RosterView, load_roster_view
@@ -125,6 +125,9 @@ class AppState(VisitActions, ConnectionActions):
         self.flash = None
         try:
             await action()
+        except FieldRefused:  # shown at its field, which keeps what was typed
+            self.error = None
+            return False
         except Exception as exc:  # every failure is shown, none crashes the page
             self.error = ui_error(exc)
             return False

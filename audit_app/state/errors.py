@@ -31,6 +31,15 @@ class ActionRefused(Exception):
         self.error = error
 
 
+class FieldRefused(ActionRefused):
+    """Typed input refused at its field: the field shows the error and keeps the text, so no
+    banner is raised (the session's `Typing` holds both)."""
+
+    def __init__(self, error: UiError, item_key: str):
+        super().__init__(error)
+        self.item_key = item_key
+
+
 def catalogue_error(code: str, key: str, **fmt: object) -> UiError:
     """A UI error whose words come from the i18n catalogue."""
     return UiError(code=code, message_en=t("en", key, **fmt), message_zh=t("zh-CN", key, **fmt))

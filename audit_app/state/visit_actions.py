@@ -43,6 +43,11 @@ class VisitActions:
     async def set_note(self, key: str, note: str) -> bool:
         return await self.act(lambda: self._open().set_note(key, note))
 
+    def open_stopwatch(self, key: str) -> None:
+        if self.visit is not None:
+            self.visit.open_stopwatch(key)
+        self.changed()
+
     async def stopwatch_tap(self, key: str) -> bool:
         return await self.act(lambda: self._open().stopwatch_tap(key))
 

@@ -16,8 +16,9 @@ from audit_app.stopwatch import Stopwatch
 from audit_app.store import VisitState
 
 from .device_access import DeviceAccess
-from .errors import refuse
-from .runner_model import UNIT_SECONDS, section_of
+from .durations import AnswerInput, answer_input, parse_duration
+from .errors import ActionRefused, FieldRefused, refuse
+from .runner_model import Typing, section_of
 
 MAX_TEXT = 2000
 
@@ -40,6 +41,7 @@ class VisitSession:
     thumbnails: dict[str, bytes] = field(default_factory=dict)          # sha256 -> JPEG bytes
     # The server's reasons for a conflict or rejection, (English, Chinese) each.
     server_reasons: tuple[tuple[str, str], ...] = ()
+    typing: Typing = field(default_factory=Typing)
 
     def rejection_lines(self, lang: str) -> list[str]:
         return [zh if lang.startswith("zh") else en for en, zh in self.server_reasons]
@@ -115,11 +117,13 @@ class VisitSession:
         await self.answer_count(item_key, current + delta)
 
     async def type_count(self, item_key: str, typed: str) -> None:
-        try:
-            value = int(typed.strip())
-        except ValueError:
-            raise refuse("count_not_whole", "error.count_not_whole") from None
-        await self.answer_count(item_key, value)
+        async def save() -> None:
+            try:
+                value = int(typed.strip())
+            except ValueError:
+                raise refuse("count_not_whole", "error.count_not_whole") from None
+            await self.answer_count(item_key, value)
+        await self._typed_answer(item_key, typed, save)
 
     async def answer_rating(self, item_key: str, value: int) -> None:
         item = self._expect(item_key, Kind.RATING)
@@ -135,16 +139,26 @@ class VisitSession:
         await self._record(item_key, value=text or None)
 
     async def answer_duration(self, item_key: str, typed: str) -> None:
-        """A timed item typed in its unit (hours, days...) rather than stopped by the stopwatch."""
+        """A timed item typed in its unit (minutes, h:mm, days) instead of timed live."""
         item = self._expect(item_key, Kind.TIMED)
+
+        async def save() -> None:
+            await self._record(item_key, value=parse_duration(typed, item.unit))
+        await self._typed_answer(item_key, typed, save)
+
+    async def _typed_answer(self, item_key: str, typed: str, save: Callable[[], object]) -> None:
+        """Save a typed answer; refused, the field keeps the text and shows why (no banner)."""
         try:
-            amount = float(typed.replace(",", ".").strip())
-        except ValueError:
-            raise refuse("duration_not_number", "error.duration_not_number") from None
-        if not amount >= 0 or amount == float("inf"):
-            raise refuse("duration_negative", "error.duration_negative")
-        seconds = round(amount * UNIT_SECONDS.get(item.unit or "s", 1.0), 1)
-        await self._record(item_key, value=seconds)
+            await save()
+        except ActionRefused as refused:
+            self.typing.refused(item_key, typed, refused.error)
+            raise FieldRefused(refused.error, item_key) from None
+        self.typing.accepted(item_key)
+
+    def open_stopwatch(self, item_key: str) -> None:
+        """A minute item watched live: show its stopwatch beside the typing field."""
+        if answer_input(self.checklist, self._expect(item_key, Kind.TIMED)) is AnswerInput.TYPED_OR_STOPWATCH:
+            self.typing.stopwatch_opened.add(item_key)
 
     async def set_note(self, item_key: str, note: str) -> None:
         self.item(item_key)
@@ -179,6 +193,7 @@ class VisitSession:
     async def stopwatch_tap(self, item_key: str) -> None:
         watch = await self.stopwatch(item_key)
         await self._timed(watch.tap)
+        self.typing.accepted(item_key)   # a timed value replaces a refused typed one
 
     async def stopwatch_undo(self, item_key: str) -> None:
         watch = await self.stopwatch(item_key)

@@ -27,7 +27,7 @@ def runner_view(state: AppState, services) -> ft.View:
                 color=ft.Colors.BLUE_GREY_700),
         ft.Text(text_of(sections[index].title, lang), size=20, weight=ft.FontWeight.W_600),
     ], spacing=4)
-    cards = [item_card(state, row, services) for row in section_rows(checklist, visit, index, lang)]
+    cards = [item_card(state, row, services) for row in section_rows(checklist, visit, index, lang, session.typing)]
     previous = icon_button(ft.Icons.CHEVRON_LEFT, t(lang, "runner.previous_section"),
                            on(state.go_section, index - 1), size=TOUCH + 8, disabled=index == 0)
     following = icon_button(ft.Icons.CHEVRON_RIGHT, t(lang, "runner.next_section"),

@@ -10,7 +10,8 @@ import flet as ft
 from audit_app.domain import Kind, Outcome
 from audit_app.i18n import t
 from audit_app.state import AppState
-from audit_app.state.runner_model import ItemRow, format_elapsed, in_unit, format_number, unit_label
+from audit_app.state.durations import AnswerInput
+from audit_app.state.runner_model import ItemRow, format_elapsed, unit_label
 from audit_app.stopwatch import Stopwatch
 
 from .common import BIG, FONT, FAIL_COLOUR, NA_COLOUR, PASS_COLOUR, TOUCH, choice_button, icon_button, on, on_value
@@ -95,13 +96,21 @@ def _stopwatch(state: AppState, row: ItemRow, disabled: bool) -> list[ft.Control
 
 
 def _typed_duration(state: AppState, row: ItemRow, disabled: bool, item) -> list[ft.Control]:
+    """Typed in the item's unit; a refused text stays in the field with its error under it."""
     lang = state.lang
-    value = "" if row.value is None or row.na else format_number(in_unit(float(row.value), item))
-    field = ft.TextField(label=t(lang, "runner.duration_in", unit=unit_label(item, lang)), value=value,
-                         keyboard_type=ft.KeyboardType.NUMBER, expand=True, disabled=disabled,
+    hint = {"h": "flow.hint_h", "min": "flow.hint_min"}.get(item.unit or "", "flow.hint_days")
+    field = ft.TextField(label=t(lang, "runner.duration_in", unit=unit_label(item, lang)), value=row.typed,
+                         helper=t(lang, hint), error=row.field_error, expand=True, disabled=disabled,
+                         keyboard_type=ft.KeyboardType.DATETIME if item.unit == "h" else ft.KeyboardType.NUMBER,
                          on_blur=on_value(state.answer_duration, row.key),
-                         on_submit=on_value(state.answer_duration, row.key))
-    return [ft.Row([field]), ft.Row([_na_button(state, row, disabled)])]
+                         on_submit=on_value(state.answer_duration, row.key), key=f"typed-{row.key}")
+    controls: list[ft.Control] = [ft.Row([field])]
+    extra: list[ft.Control] = [_na_button(state, row, disabled)]
+    if row.input is AnswerInput.TYPED_OR_STOPWATCH:
+        extra.insert(0, ft.OutlinedButton(content=t(lang, "flow.use_stopwatch"), icon=ft.Icons.TIMER,
+                                          height=TOUCH, disabled=disabled, expand=True,
+                                          on_click=on(state.open_stopwatch, row.key)))
+    return [*controls, ft.Row(extra, spacing=8)]
 
 
 def _count(state: AppState, row: ItemRow, disabled: bool, item) -> list[ft.Control]:

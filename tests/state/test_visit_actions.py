@@ -63,7 +63,8 @@ def test_count_stepper_refuses_going_below_zero_and_saves_nothing(state):
     assert run(state.step_count(key, 1)) and run(state.step_count(key, 1)) and run(state.step_count(key, -1))
     assert state.device.store.visits.get(state.visit.visit_id).visit.observation_for(key).value == 1
     assert not run(state.type_count(key, "two"))
-    assert state.error.code == "count_not_whole" and "整数" in state.error.message_zh
+    error = state.visit.typing.errors[key]
+    assert error.code == "count_not_whole" and "整数" in error.message_zh
 
 
 def test_rating_out_of_range_is_refused_in_the_users_language(state):
@@ -108,7 +109,7 @@ def test_a_long_timed_item_is_typed_in_its_unit_and_stored_in_seconds(state):
     assert run(state.answer_duration(item.key, "1,5"))
     assert state.device.store.visits.get(state.visit.visit_id).visit.observation_for(item.key).value == 5400
     assert not run(state.answer_duration(item.key, "soon"))
-    assert state.error.code == "duration_not_number"
+    assert state.visit.typing.errors[item.key].code == "duration_not_number"
 
 
 def test_photo_is_processed_stored_cited_and_deletable(state):
