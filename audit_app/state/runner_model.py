@@ -163,6 +163,12 @@ def section_of(checklist: Checklist, item_key: str) -> int:
     raise KeyError(item_key)
 
 
+def stopwatch_left_running(item: Item, obs: Observation | None) -> bool:
+    """A timed item whose stopwatch was started but not marked (so it has no value yet)."""
+    return (item.kind is Kind.TIMED and obs is not None and not obs.na and obs.value is None
+            and obs.timing is not None and bool(obs.timing.marks))
+
+
 @dataclass(frozen=True)
 class ReviewLine:
     item_key: str | None    # where tapping the line jumps (None: not about one item)
@@ -217,12 +223,21 @@ def review_model(checklist: Checklist, visit: Visit, lang: str) -> ReviewModel:
             line = ReviewLine(row.item_key, text_of(items[row.item_key].text, lang),
                               t(lang, "review.knocked_out" if row.critical else "review.failed"))
             (knockouts if row.critical else failed).append(line)
+    # A stopwatch started and never marked: "no answer" would hide what to do, so it says so,
+    # first (an optional item's too: finalising would drop its timing unnoticed).
+    running = [ReviewLine(item.key, text_of(item.text, lang),
+                          t(lang, "flow.stopwatch_running", item=text_of(item.text, lang)))
+               for item in checklist.items if stopwatch_left_running(item, visit.observation_for(item.key))]
+    left_running = {line.item_key for line in running}
     missing = []
     for problem in visit_problems(visit, checklist, require_finished=False):
         key = problem_item_key(problem, visit)
         text = text_of(items[key].text, lang) if key in items else ""
+        if key in left_running:
+            continue
         message = problem.message_zh if is_chinese(lang) else problem.message
         missing.append(ReviewLine(key if key in items else None, text, _strip_key(message, key)))
+    missing = running + missing
     return ReviewModel(score=scored.score, visit_score=scored.visit_score,
                        knocked_out=scored.knocked_out, knockouts=tuple(knockouts),
                        failed=tuple(failed), missing=tuple(missing))

@@ -11,14 +11,15 @@ from datetime import datetime
 from functools import partial
 
 from audit_app.domain import Checklist, Item, Kind, Visit
+from audit_app.i18n import t
 from audit_app.photos import PhotoLimits, process_photo
 from audit_app.stopwatch import Stopwatch
 from audit_app.store import VisitState
 
 from .device_access import DeviceAccess
 from .durations import AnswerInput, answer_input, parse_duration
-from .errors import ActionRefused, FieldRefused, refuse
-from .runner_model import Typing, section_of
+from .errors import ActionRefused, FieldRefused, UiError, refuse
+from .runner_model import Typing, section_of, stopwatch_left_running
 
 MAX_TEXT = 2000
 
@@ -250,6 +251,12 @@ class VisitSession:
     # -- finalise and edit ------------------------------------------------------------------------
 
     async def finalise(self) -> None:
+        for item in self.checklist.items:   # before the store's own checks: say what to do
+            if stopwatch_left_running(item, self.visit.observation_for(item.key)):
+                raise ActionRefused(UiError(
+                    code="stopwatch_running",
+                    message_en=t("en", "flow.stopwatch_running", item=item.text.en),
+                    message_zh=t("zh-CN", "flow.stopwatch_running", item=item.text.zh)))
         repo = self.access.device.store.visits
         self.visit = await self.access.locked(repo.finalise, self.visit_id, self.now())
         self.state = VisitState.FINALISED

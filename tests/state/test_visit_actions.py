@@ -181,3 +181,26 @@ def test_editing_a_finalised_visit_opens_the_next_revision_as_a_draft(state):
     assert state.visit.visit.revision == 2
     assert run(state.answer_check("eye_contact", False))
     assert state.device.store.visits.get(visit_id).visit.observation_for("eye_contact").value is False
+
+
+def test_a_stopwatch_left_running_is_named_first_at_finalise_and_stops_it(state):
+    from audit_app.state.runner_model import review_model
+    from .conftest import answer_everything
+    fake = FakeMonotonic()
+    state.monotonic = fake
+    start_retail_visit(state)
+    answer_everything(state)
+    assert run(state.stopwatch_tap("greet_within_3s"))           # started again, never marked
+    assert stored(state).observation_for("greet_within_3s").value is None
+    model = review_model(state.visit.checklist, state.visit.visit, "en")
+    first = model.missing[0]
+    assert first.item_key == "greet_within_3s"
+    assert first.message.startswith("The stopwatch for “") and "still running: mark or undo it" in first.message
+    assert not any("no answer" in line.message for line in model.missing if line.item_key == "greet_within_3s")
+    zh = review_model(state.visit.checklist, state.visit.visit, "zh-CN").missing[0]
+    assert zh.message.endswith("的秒表仍在计时：请标记或撤销。")
+    assert not run(state.finalise())
+    assert state.error.code == "stopwatch_running" and "still running" in state.error.message("en")
+    fake.value += 1.5
+    assert run(state.stopwatch_tap("greet_within_3s"))
+    assert run(state.finalise()), state.error
