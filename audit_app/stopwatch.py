@@ -130,6 +130,14 @@ class Stopwatch:
             self.resumed = False
         return removed
 
+    def reset(self) -> None:
+        """Drop every mark at once, and save: the next tap starts a fresh measurement."""
+        if not self._marks:
+            return
+        self._save([], None, False)
+        self._wall_anchor = self._mono_anchor = None
+        self.resumed = False
+
     # -- internals ---------------------------------------------------------------------------------
 
     def _now_elapsed(self) -> float:

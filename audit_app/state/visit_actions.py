@@ -54,6 +54,19 @@ class VisitActions:
     async def stopwatch_undo(self, key: str) -> bool:
         return await self.act(lambda: self._open().stopwatch_undo(key))
 
+    def ask_reset(self, key: str) -> None:
+        if self.visit is not None:
+            self.visit.ask_reset(key)
+        self.changed()
+
+    def cancel_reset(self) -> None:
+        if self.visit is not None:
+            self.visit.cancel_reset()
+        self.changed()
+
+    async def confirm_reset(self, key: str) -> bool:
+        return await self.act(lambda: self._open().confirm_reset(key))
+
     async def add_photo(self, key: str | None, data: bytes) -> bool:
         # `on_started` redraws once the photo counts as in work, so its tile shows a spinner.
         return await self.act(lambda: self._open().add_photo(key, data, on_started=self.changed))

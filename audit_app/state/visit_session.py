@@ -43,6 +43,7 @@ class VisitSession:
     # The server's reasons for a conflict or rejection, (English, Chinese) each.
     server_reasons: tuple[tuple[str, str], ...] = ()
     typing: Typing = field(default_factory=Typing)
+    reset_asked: str | None = None      # the timed item whose Reset waits for a confirmation
 
     def rejection_lines(self, lang: str) -> list[str]:
         return [zh if lang.startswith("zh") else en for en, zh in self.server_reasons]
@@ -199,6 +200,21 @@ class VisitSession:
     async def stopwatch_undo(self, item_key: str) -> None:
         watch = await self.stopwatch(item_key)
         await self._timed(watch.undo)
+
+    def ask_reset(self, item_key: str) -> None:
+        """Reset throws every mark away: it asks first (`reset_asked`), `confirm_reset` does it."""
+        self._expect(item_key, Kind.TIMED)
+        self.reset_asked = item_key
+
+    def cancel_reset(self) -> None:
+        self.reset_asked = None
+
+    async def confirm_reset(self, item_key: str) -> None:
+        if self.reset_asked != item_key:
+            raise refuse("reset_not_asked", "flow.reset_not_asked")
+        watch = await self.stopwatch(item_key)
+        self.reset_asked = None
+        await self._timed(watch.reset)
 
     async def _timed(self, action: Callable[[], object]) -> None:
         repo = self.access.device.store.visits

@@ -87,12 +87,25 @@ def _stopwatch(state: AppState, row: ItemRow, disabled: bool) -> list[ft.Control
                           disabled=disabled or done)
     undo = ft.OutlinedButton(content=t(lang, "runner.undo"), icon=ft.Icons.UNDO, height=TOUCH,
                              on_click=on(state.stopwatch_undo, row.key), disabled=disabled or (marks == 0 and row.value is None))
+    # Undo takes back the last mark only (after Mark it runs on from the first tap); Reset
+    # starts over, after a confirmation.
+    reset = ft.OutlinedButton(content=t(lang, "flow.reset"), icon=ft.Icons.RESTART_ALT, height=TOUCH,
+                              on_click=on(state.ask_reset, row.key),
+                              disabled=disabled or (marks == 0 and row.value is None))
     seconds_word = t(lang, "unit.s")
     saved = float(row.value) if isinstance(row.value, (int, float)) and not row.na else 0.0
     shown = ElapsedText(watch, running, marks, seconds_word) if watch else ft.Text(
         format_elapsed(saved, seconds_word), size=32, weight=ft.FontWeight.BOLD)
-    return [ft.Row([shown, ft.Container(expand=True), undo]), ft.Row([tap]),
-            ft.Row([_na_button(state, row, disabled)])]
+    controls = [ft.Row([shown, ft.Container(expand=True), undo, reset], spacing=4), ft.Row([tap])]
+    if session is not None and session.reset_asked == row.key:
+        controls.append(ft.Container(
+            key=f"reset-confirm-{row.key}", bgcolor=ft.Colors.ORANGE_50, border_radius=8, padding=ft.Padding.all(8),
+            content=ft.Column([ft.Text(t(lang, "flow.reset_confirm")), ft.Row([
+                choice_button(t(lang, "flow.reset"), on(state.confirm_reset, row.key), selected=True,
+                              colour=FAIL_COLOUR),
+                choice_button(t(lang, "common.cancel"), on(state.cancel_reset), selected=False,
+                              colour=NA_COLOUR)], spacing=8)], spacing=6)))
+    return [*controls, ft.Row([_na_button(state, row, disabled)])]
 
 
 def _typed_duration(state: AppState, row: ItemRow, disabled: bool, item) -> list[ft.Control]:

@@ -204,3 +204,32 @@ def test_a_stopwatch_left_running_is_named_first_at_finalise_and_stops_it(state)
     fake.value += 1.5
     assert run(state.stopwatch_tap("greet_within_3s"))
     assert run(state.finalise()), state.error
+
+
+def test_undo_takes_back_only_the_last_mark_and_reset_starts_over_after_a_confirmation(state):
+    fake = FakeMonotonic()
+    state.monotonic = fake
+    start_retail_visit(state)
+    key = "greet_within_3s"
+    assert run(state.stopwatch_tap(key))
+    fake.value += 2.0
+    assert run(state.stopwatch_tap(key))
+    assert run(state.stopwatch_undo(key))            # Undo: running again from the first tap
+    fake.value += 1.0
+    assert run(state.stopwatch_tap(key))
+    assert stored(state).observation_for(key).value == 3.0
+    assert not run(state.confirm_reset(key))         # never without being asked
+    assert state.error.code == "reset_not_asked"
+    assert stored(state).observation_for(key).value == 3.0
+    state.ask_reset(key)
+    assert state.visit.reset_asked == key
+    state.cancel_reset()
+    assert state.visit.reset_asked is None and stored(state).observation_for(key).value == 3.0
+    state.ask_reset(key)
+    assert run(state.confirm_reset(key))
+    saved = stored(state).observation_for(key)
+    assert saved.value is None and saved.timing.marks == []
+    assert state.visit.reset_asked is None
+    fake.value += 100
+    assert run(state.stopwatch_tap(key)) and run(state.stopwatch_tap(key))   # a fresh measurement
+    assert stored(state).observation_for(key).value == 0.0
