@@ -20,6 +20,7 @@ from audit_app.stopwatch import local_now
 from audit_app.store import VisitState, VisitSummary
 
 from .device_access import DeviceAccess
+from .new_visit_form import NewVisitForm, SiteOption, remembered_form, site_options
 from .errors import FieldRefused, UiError, refuse, ui_error
 from .routes import Route
 from .prefs import PHOTO_SIZES, Prefs, load_prefs, save_prefs
@@ -62,14 +63,6 @@ def server_reasons(record) -> tuple[tuple[str, str], ...]:
         english = problem.get("message") or problem.get("code", "")
         reasons.append((english, problem.get("message_zh") or english))
     return tuple(reasons)
-
-
-@dataclass
-class NewVisitForm:
-    checklist_id: str | None = None
-    site_id: str | None = None
-    staff_ids: tuple[str, ...] = ()
-    peak: bool = False
 
 
 class AppState(VisitActions, ConnectionActions):
@@ -232,9 +225,15 @@ class AppState(VisitActions, ConnectionActions):
         self.changed()
 
     def open_new_visit(self) -> None:
-        self.form = NewVisitForm(checklist_id=self.checklists[0].id if self.checklists else None,
-                                 site_id=self.roster.sites[0].id if self.roster.sites else None)
+        self.form = remembered_form(self.home.summaries, self.checklists)
         self.go(Route.NEW_VISIT)
+
+    def search_sites(self, text: str) -> None:
+        self.form.site_query = text
+        self.changed()
+
+    def site_options(self) -> list[SiteOption]:
+        return site_options(self.roster.sites, self.home.summaries, self.form.checklist_id, self.form.site_query)
 
     async def start_visit(self) -> bool:
         async def action() -> None:

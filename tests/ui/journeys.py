@@ -56,8 +56,7 @@ def start_retail_visit(phone: Phone, *, site_name: str | None = DEMO_SITE_NAME,
         phone.fill(phone.textbox(phone.say("new_visit.site_code")), DEMO_SITE)
         phone.page.keyboard.press("Enter")
     else:
-        phone.tap(phone.textbox(phone.say("new_visit.site")))
-        phone.tap(phone.button(site_name, exact=False).first)
+        phone.tap(phone.role("radio", site_name, exact=False).first)   # a list: nothing preselected
     if shot:
         phone.screenshot(shot)
     phone.tap_button(phone.say("new_visit.start"))

@@ -1,0 +1,80 @@
+"""The runner, new-visit and home screens as built from state (issue 12): what each control
+shows and is named, read from the control objects (no browser)."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from audit_app.state import Route
+from audit_app.state.roster import RosterView, SiteChoice
+from tests.state.conftest import run, start_retail_visit
+from tests.views.test_screens_build import build, names
+
+CHILDREN = ("content", "controls", "appbar", "bottom_appbar", "actions", "title", "leading", "subtitle",
+            "trailing")
+
+
+def controls_of(root, kind) -> list:
+    """Every control of type `kind` under `root`."""
+    found = []
+
+    def visit(node) -> None:
+        if isinstance(node, (list, tuple)):
+            for child in node:
+                visit(child)
+            return
+        if not isinstance(node, ft.BaseControl):
+            return
+        if isinstance(node, kind):
+            found.append(node)
+        for attr in CHILDREN:
+            child = getattr(node, attr, None)
+            if child is not None and not isinstance(child, str):
+                visit(child)
+    visit(root)
+    return found
+
+
+def roster(count: int) -> RosterView:
+    return RosterView(sites=tuple(SiteChoice(f"site-{n:03d}", f"Store {n}", ()) for n in range(1, count + 1)),
+                      role="auditor", user_name="Li Na")
+
+
+def test_new_visit_lists_sites_with_nothing_chosen_and_a_search_above_eight(state):
+    state.roster = roster(6)
+    state.open_new_visit()
+    view = build(state)
+    groups = controls_of(view, ft.RadioGroup)
+    assert [g.value for g in groups] == [None, None]          # checklist, site: nothing preselected
+    assert "Site" not in [f.label for f in controls_of(view, ft.TextField)]
+    state.roster = roster(9)
+    state.search_sites("9")
+    view = build(state)
+    (search,) = controls_of(view, ft.TextField)
+    assert search.label == "Site" and search.hint_text == "Search sites"
+    site_radios = [r.label for r in controls_of(view, ft.Radio) if r.label.startswith("Store")]
+    assert site_radios == ["Store 9"]
+
+
+def test_a_typed_duration_field_shows_its_error_and_keeps_the_text(state):
+    state.open_new_visit()
+    state.pick_checklist("business-centre-daily")
+    state.pick_site("site-001")
+    assert run(state.start_visit())
+    state.go_section(len(state.visit.checklist.sections) - 1)
+    assert not run(state.answer_duration("booking_confirmed_within_24h", "abc"))
+    fields = {f.key: f for f in controls_of(build(state), ft.TextField) if f.key}
+    field = fields["typed-booking_confirmed_within_24h"]
+    assert field.value == "abc" and field.error == "Type the time as a number, e.g. 2.5."
+    assert field.label == "Time in h" and "1:30" in field.helper
+    assert controls_of(build(state), ft.Column)[0].controls[0].controls == []   # no banner
+    assert state.route == Route.RUNNER
+
+
+def test_the_stopwatch_offers_reset_and_asks_before_it(state):
+    start_retail_visit(state)
+    run(state.stopwatch_tap("greet_within_3s"))
+    assert "Reset" in names(build(state))
+    state.ask_reset("greet_within_3s")
+    shown = names(build(state))
+    assert "Reset this stopwatch? Every time marked for it is lost." in shown and "Cancel" in shown
