@@ -105,7 +105,7 @@ class Stopwatch:
         label = self.next_label
         if label is None:
             raise StopwatchError("Every moment has already been marked; undo the last one to change it.",
-                                 "所有时间点都已记录;如需修改请先撤销最后一个。")
+                                 "所有时间点都已记录；如需修改请先撤销最后一个。")
         if not self._marks:
             mono_anchor, wall_anchor, elapsed = self._monotonic(), self._wall(), 0.0
         else:

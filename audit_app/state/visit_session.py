@@ -173,8 +173,9 @@ class VisitSession:
 
     def _expect(self, item_key: str, kind: Kind) -> Item:
         item = self.item(item_key)
-        if item.kind is not kind:
-            raise refuse("wrong_kind", "error.wrong_kind", item=item_key)
+        if item.kind is not kind:  # named by its text in each language, not by its key
+            raise ActionRefused(UiError("wrong_kind", t("en", "error.wrong_kind", item=item.text.en),
+                                        t("zh-CN", "error.wrong_kind", item=item.text.zh)))
         return item
 
     # -- stopwatch ----------------------------------------------------------------------------------
