@@ -28,6 +28,7 @@ from .roster import RosterView, load_roster_view
 from .setup import ConnectionActions, SetupForm
 from .reports import ReportsSession
 from .sync_session import SyncSession
+from .auto_send import AutoSend
 from .visit_actions import VisitActions
 from .visit_session import VisitSession
 
@@ -86,6 +87,7 @@ class AppState(VisitActions, ConnectionActions):
         self.storage_bytes: int | None = None
         self.setup_form = SetupForm()
         self.sync = SyncSession(self)
+        self.auto_send = AutoSend(self)       # sends finalised visits without a tap
         self.reports = ReportsSession(self)   # the manager's reports: filters kept per session
         self.server_url: str | None = None
         self._listeners: list[Callable[[], None]] = []
@@ -280,6 +282,19 @@ class AppState(VisitActions, ConnectionActions):
 
     def cancel_sync(self) -> None:
         self.sync.cancel()
+
+    async def set_auto_send(self, on: bool) -> bool:
+        async def action() -> None:
+            await self._save_prefs(auto_send=bool(on))
+            if on:
+                self.auto_send.trigger()
+            else:
+                self.auto_send.stop()
+        return await self.act(action)
+
+    def app_started(self) -> None:
+        """After `load` on a page: send what waits (auto-send at app start)."""
+        self.auto_send.trigger()
 
     async def open_settings(self) -> None:
         self.go(Route.SETTINGS)

@@ -96,6 +96,7 @@ class VisitActions:
             self.visit = None
             self.go(Route.HOME)
             self.flash = "review.finalised"
+            self.auto_send.trigger()       # sent without a tap (if auto-send is on)
             self.changed()
         return ok
 

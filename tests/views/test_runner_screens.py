@@ -78,3 +78,16 @@ def test_the_stopwatch_offers_reset_and_asks_before_it(state):
     state.ask_reset("greet_within_3s")
     shown = names(build(state))
     assert "Reset this stopwatch? Every time marked for it is lost." in shown and "Cancel" in shown
+
+
+def test_home_says_what_auto_send_is_doing_without_opening_sync(state):
+    run(state._save_prefs(offline_only=False))
+    state.go(Route.HOME)
+    assert "All sent" in names(build(state))
+    state.home = type(state.home)(state.home.summaries, state.home.counts, 3)
+    state.auto_send.waiting_reason = "offline"
+    assert "3 waiting: offline" in names(build(state))
+    run(state.set_language("zh-CN"))
+    assert "3 个等待中：离线" in names(build(state))
+    run(state.set_auto_send(False))
+    assert "3 waiting: offline" not in names(build(state)) and "3 个等待中：离线" not in names(build(state))
