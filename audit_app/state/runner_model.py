@@ -76,6 +76,38 @@ class Typing:
 
 
 @dataclass(frozen=True)
+class ScrollRequest:
+    """Where the runner's list should scroll after the next redraw: an offset, or an item's
+    card. `seq` grows with each request, so the view scrolls once per request."""
+
+    seq: int = 0
+    offset: float | None = 0.0
+    item_key: str | None = None
+
+    def next(self, *, offset: float | None = None, item_key: str | None = None) -> ScrollRequest:
+        return ScrollRequest(self.seq + 1, None if item_key else (offset or 0.0), item_key)
+
+
+@dataclass(frozen=True)
+class SectionLine:
+    index: int
+    title: str
+    answered: int       # items of the section answered
+    total: int
+    current: bool
+
+
+def section_lines(checklist: Checklist, visit: Visit, current: int, lang: str) -> list[SectionLine]:
+    """The section list: each section with how many of its items are answered."""
+    lines = []
+    for index, section in enumerate(checklist.sections):
+        answered = sum(1 for item in section.items if is_answered(item, visit.observation_for(item.key)))
+        lines.append(SectionLine(index, text_of(section.title, lang), answered, len(section.items),
+                                 index == current))
+    return lines
+
+
+@dataclass(frozen=True)
 class ItemRow:
     key: str
     text: str

@@ -79,6 +79,16 @@ class VisitActions:
             self.visit.go_section(index)
         self.changed()
 
+    def toggle_sections(self) -> None:
+        if self.visit is not None:
+            self.visit.toggle_sections()
+        self.changed()
+
+    def remember_scroll(self, offset: float) -> None:
+        """Kept without a redraw: only where to come back to."""
+        if self.visit is not None:
+            self.visit.remember_offset(offset)
+
     def jump_to(self, item_key: str) -> None:
         if self.visit is not None:
             self.visit.jump_to(item_key)

@@ -19,7 +19,7 @@ from audit_app.store import VisitState
 from .device_access import DeviceAccess
 from .durations import AnswerInput, answer_input, parse_duration
 from .errors import ActionRefused, FieldRefused, UiError, refuse
-from .runner_model import Typing, section_of, stopwatch_left_running
+from .runner_model import ScrollRequest, Typing, section_of, stopwatch_left_running
 
 MAX_TEXT = 2000
 
@@ -44,6 +44,9 @@ class VisitSession:
     server_reasons: tuple[tuple[str, str], ...] = ()
     typing: Typing = field(default_factory=Typing)
     reset_asked: str | None = None      # the timed item whose Reset waits for a confirmation
+    show_sections: bool = False         # the runner shows the list of sections instead of items
+    scroll: ScrollRequest = field(default_factory=ScrollRequest)   # where the runner scrolls next
+    offsets: dict[int, float] = field(default_factory=dict)        # each section's last scroll offset
 
     def rejection_lines(self, lang: str) -> list[str]:
         return [zh if lang.startswith("zh") else en for en, zh in self.server_reasons]
@@ -79,12 +82,28 @@ class VisitSession:
     # -- navigation inside the visit ------------------------------------------------------------
 
     def go_section(self, index: int) -> None:
-        self.section = max(0, min(index, len(self.checklist.sections) - 1))
+        """A section further on opens at its top; going back returns where you were in it."""
+        target = max(0, min(index, len(self.checklist.sections) - 1))
+        back = target < self.section
+        self.section = target
         self.focus_item = None
+        self.show_sections = False
+        self.scroll = self.scroll.next(offset=self.offsets.get(target, 0.0) if back else 0.0)
 
     def jump_to(self, item_key: str) -> None:
+        """From Review or the section list: the item's section, scrolled to it, highlighted."""
         self.section = section_of(self.checklist, item_key)
         self.focus_item = item_key
+        self.show_sections = False
+        self.scroll = self.scroll.next(item_key=item_key)
+
+    def remember_offset(self, offset: float) -> None:
+        """The runner's scroll position in the current section (from its on_scroll)."""
+        self.offsets[self.section] = max(0.0, float(offset))
+
+    def toggle_sections(self) -> None:
+        self.show_sections = not self.show_sections
+        self.scroll = self.scroll.next(offset=0.0 if self.show_sections else self.offsets.get(self.section, 0.0))
 
     # -- answers ------------------------------------------------------------------------------------
 

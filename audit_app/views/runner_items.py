@@ -208,7 +208,7 @@ def item_card(state: AppState, row: ItemRow, services) -> ft.Control:
     done_icon = ft.Icon(ft.Icons.CHECK_CIRCLE if row.answered else ft.Icons.RADIO_BUTTON_UNCHECKED,
                         color=PASS_COLOUR if row.answered else ft.Colors.BLUE_GREY_300, size=22)
     return ft.Container(
-        key=f"item-{row.key}", padding=ft.Padding.all(12), border_radius=12,
+        key=ft.ScrollKey(f"item-{row.key}"), padding=ft.Padding.all(12), border_radius=12,
         border=ft.Border.all(3 if focused else 1, ft.Colors.ORANGE_700 if focused else ft.Colors.BLUE_GREY_100),
         bgcolor=ft.Colors.WHITE,
         content=ft.Column([c for c in [
