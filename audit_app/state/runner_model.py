@@ -66,6 +66,7 @@ class Typing:
     text: dict[str, str] = field(default_factory=dict)
     errors: dict[str, UiError] = field(default_factory=dict)
     stopwatch_opened: set[str] = field(default_factory=set)
+    evidence_opened: set[str] = field(default_factory=set)   # items whose note field was opened
 
     def refused(self, item_key: str, typed: str, error: UiError) -> None:
         self.text[item_key], self.errors[item_key] = typed, error
@@ -129,6 +130,10 @@ class ItemRow:
     scale: int
     typed: str = ""                 # what a typing field shows: the refused text, or the saved value
     field_error: str | None = None  # why the typed text was refused, in the user's language
+    # Photo and note in full (buttons with words, the note field) or as two compact icons: in
+    # full where a photo is required, once used, or when the item failed (then `ask_evidence`).
+    evidence_expanded: bool = False
+    ask_evidence: bool = False      # failed, nothing attached yet: "add a note or photo?"
 
 
 def _typed(item: Item, obs: Observation | None, typing: Typing) -> str:
@@ -162,7 +167,10 @@ def item_row(item: Item, visit: Visit, lang: str, checklist: Checklist | None = 
         outcome=result, verdict=verdict, note=obs.note if obs else None, photos=photos,
         missing_photo=item.photo == "required" and not photos and not (obs and obs.na),
         unit=item.unit, scale=item.rating_scale, typed=_typed(item, obs, typing),
-        field_error=error.message(lang) if error else None)
+        field_error=error.message(lang) if error else None,
+        evidence_expanded=(item.photo == "required" or bool(photos) or bool(obs and obs.note)
+                           or result is Outcome.FAIL or item.key in typing.evidence_opened),
+        ask_evidence=result is Outcome.FAIL and not photos and not (obs and obs.note))
 
 
 def section_rows(checklist: Checklist, visit: Visit, section_index: int, lang: str,

@@ -79,6 +79,13 @@ class VisitActions:
             self.visit.go_section(index)
         self.changed()
 
+    def open_note(self, key: str) -> None:
+        """The compact note icon: show the item's note field."""
+        if self.visit is not None:
+            self.visit.item(key)
+            self.visit.typing.evidence_opened.add(key)
+        self.changed()
+
     def toggle_sections(self) -> None:
         if self.visit is not None:
             self.visit.toggle_sections()

@@ -177,6 +177,20 @@ def _photos(state: AppState, row: ItemRow, services, disabled: bool) -> list[ft.
     return [ft.Row([*tiles], wrap=True, spacing=8) if tiles else None, ft.Row(buttons, wrap=True)]
 
 
+def _compact_evidence(state: AppState, row: ItemRow, services, disabled: bool) -> ft.Control:
+    """Photo and note as two named icons: a screen holds more items (they expand on use)."""
+    lang = state.lang
+    buttons = [icon_button(ft.Icons.ADD_A_PHOTO, t(lang, "runner.add_photo"), on(services.add_photo, row.key),
+                           disabled=disabled, icon_color=ft.Colors.BLUE_GREY_700)]
+    if services.take_photo is not None:
+        buttons.append(icon_button(ft.Icons.CAMERA_ALT, t(lang, "runner.take_photo"),
+                                   on(services.take_photo, row.key), disabled=disabled,
+                                   icon_color=ft.Colors.BLUE_GREY_700))
+    buttons.append(icon_button(ft.Icons.EDIT_NOTE, t(lang, "runner.note"), on(state.open_note, row.key),
+                               disabled=disabled, icon_color=ft.Colors.BLUE_GREY_700))
+    return ft.Row(buttons, spacing=4, alignment=ft.MainAxisAlignment.END)
+
+
 def _note(state: AppState, row: ItemRow, disabled: bool) -> ft.Control:
     return ft.TextField(label=t(state.lang, "runner.note"), value=row.note or "", disabled=disabled,
                         on_blur=on_value(state.set_note, row.key), on_submit=on_value(state.set_note, row.key))
@@ -203,7 +217,12 @@ def item_card(state: AppState, row: ItemRow, services) -> ft.Control:
         verdict = ft.Text(row.verdict, size=18, weight=ft.FontWeight.W_600,
                           color=PASS_COLOUR if row.outcome is Outcome.PASS else FAIL_COLOUR)
     # Evidence may back any answer; items whose policy asks for a photo say so in their marks.
-    photos = _photos(state, row, services, disabled)
+    if row.evidence_expanded or session.processing_photos.get(row.key):
+        prompt = ft.Text(t(state.lang, "flow.ask_evidence"), color=FAIL_COLOUR, weight=ft.FontWeight.W_600) \
+            if row.ask_evidence else None
+        evidence = [prompt, *_photos(state, row, services, disabled), _note(state, row, disabled)]
+    else:
+        evidence = [_compact_evidence(state, row, services, disabled)]
     focused = session.focus_item == row.key
     done_icon = ft.Icon(ft.Icons.CHECK_CIRCLE if row.answered else ft.Icons.RADIO_BUTTON_UNCHECKED,
                         color=PASS_COLOUR if row.answered else ft.Colors.BLUE_GREY_300, size=22)
@@ -214,5 +233,5 @@ def item_card(state: AppState, row: ItemRow, services) -> ft.Control:
         content=ft.Column([c for c in [
             ft.Row([done_icon, ft.Text(row.text, size=16, expand=True)], vertical_alignment=ft.CrossAxisAlignment.START),
             ft.Row(_marks(row, state.lang), wrap=True, spacing=6) if _marks(row, state.lang) else None,
-            *answer, verdict, *photos, _note(state, row, disabled)] if c is not None], spacing=8,
+            *answer, verdict, *evidence] if c is not None], spacing=8,
             horizontal_alignment=ft.CrossAxisAlignment.STRETCH))

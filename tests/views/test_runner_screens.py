@@ -91,3 +91,20 @@ def test_home_says_what_auto_send_is_doing_without_opening_sync(state):
     assert "3 个等待中：离线" in names(build(state))
     run(state.set_auto_send(False))
     assert "3 waiting: offline" not in names(build(state)) and "3 个等待中：离线" not in names(build(state))
+
+
+def test_photo_and_note_are_compact_icons_until_used_required_or_failed(state):
+    start_retail_visit(state)
+    key = "not_ignored_on_entry"          # a check item without a required photo
+    def card_fields():
+        return [f.label for f in controls_of(build(state), ft.TextField)]
+    def icon_names():
+        return [s.label for s in controls_of(build(state), ft.Semantics)]
+    assert "Note" not in card_fields() and {"Add photo", "Note"} <= set(icon_names())
+    assert run(state.answer_check(key, False))                   # failed: offered at once
+    shown = names(build(state))
+    assert "Failed: add a note or photo?" in shown and "Note" in card_fields()
+    assert run(state.set_note(key, "ignored for 2 minutes"))
+    assert "Failed: add a note or photo?" not in names(build(state))
+    state.open_note("eye_contact")
+    assert card_fields().count("Note") == 2
