@@ -110,7 +110,7 @@ def _server_only_zh(code: str, path: str, visit: Visit) -> str:
         return "访问编号与上传地址不一致"
     if code == "out_of_range":
         return f"{path}：数值超出服务器允许的范围"
-    return "服务器拒绝了此访问"
+    return f"服务器拒绝了此访问：{path or '-'}（{code}）"   # an unknown code: the code is all there is
 
 
 def _staff_at(path: str, visit: Visit) -> str | None:
