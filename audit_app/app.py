@@ -159,9 +159,13 @@ def make_main(registry: DeviceRegistry, root: Path, now: Callable[[], datetime] 
                 state.go(route)
 
         page.on_route_change = route_changed
-        calls.when_closed(lambda: registry.release(device))
+        def closed() -> None:
+            state.auto_send.stop()
+            registry.release(device)
+        calls.when_closed(closed)
 
         page.render_views(Root, state, services)
+        state.app_started()   # auto-send: what waits goes now, without a tap
         code, server = enrolment_query(first_route, first_url)
         if code:
             await state.open_enrolment_link(code, server)

@@ -28,6 +28,9 @@ class Device:
     store: LocalStore
     photos: PhotoStore
     lock: threading.RLock = field(default_factory=threading.RLock)  # type: ignore[assignment]
+    # Held for a whole sync (the store lock is taken per call): one sync per device at a time,
+    # whichever session (tab) or trigger (a tap, auto-send) starts it.
+    sync_gate: threading.Lock = field(default_factory=threading.Lock)  # type: ignore[assignment]
 
     def close(self) -> None:
         with self.lock:

@@ -105,7 +105,7 @@ class Stopwatch:
         label = self.next_label
         if label is None:
             raise StopwatchError("Every moment has already been marked; undo the last one to change it.",
-                                 "所有时间点都已记录;如需修改请先撤销最后一个。")
+                                 "所有时间点都已记录；如需修改请先撤销最后一个。")
         if not self._marks:
             mono_anchor, wall_anchor, elapsed = self._monotonic(), self._wall(), 0.0
         else:
@@ -129,6 +129,14 @@ class Stopwatch:
             self._wall_anchor = self._mono_anchor = None
             self.resumed = False
         return removed
+
+    def reset(self) -> None:
+        """Drop every mark at once, and save: the next tap starts a fresh measurement."""
+        if not self._marks:
+            return
+        self._save([], None, False)
+        self._wall_anchor = self._mono_anchor = None
+        self.resumed = False
 
     # -- internals ---------------------------------------------------------------------------------
 

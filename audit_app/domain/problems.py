@@ -91,7 +91,7 @@ def _observation_problems(index: int, item: Item, obs: Observation) -> Iterable[
         if item.scored or (item.kind is Kind.TEXT and item.is_required):
             yield Problem(code=MISSING_REQUIRED, path=f"{path}.value",
                           message=f"{item.key}: no answer given (answer it or mark it N/A)",
-                          message_zh=f"{item.key}:尚未作答(请作答或标记为不适用)")
+                          message_zh=f"{item.key}:尚未作答（请作答或标记为不适用）")
     else:
         found = value_problem(item, obs.value)
         if found is not None:

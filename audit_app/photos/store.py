@@ -14,7 +14,7 @@ from pathlib import Path
 
 from audit_app.domain import PhotoRef
 
-from .errors import PhotoStoreError
+from .errors import PhotoStoreError, write_reason_zh
 from .pipeline import DEFAULT_LIMITS, PhotoLimits, ProcessedPhoto, process_photo
 
 _HASH = re.compile(r"^[0-9a-f]{64}$")
@@ -139,12 +139,14 @@ class PhotoStore:
             except FileNotFoundError:
                 pass
             if isinstance(error, OSError):
-                raise PhotoStoreError("write_failed", reason=_describe(error)) from error
+                raise PhotoStoreError("write_failed", reason=_describe(error),
+                                      reason_zh=write_reason_zh(error)) from error
             raise
         try:
             _fsync_directory(self.directory)
         except OSError as error:
-            raise PhotoStoreError("write_failed", reason=_describe(error)) from error
+            raise PhotoStoreError("write_failed", reason=_describe(error),
+                                  reason_zh=write_reason_zh(error)) from error
 
 
 def _checked_hash(sha256: str) -> str:

@@ -20,13 +20,15 @@ from audit_app.stopwatch import local_now
 from audit_app.store import VisitState, VisitSummary
 
 from .device_access import DeviceAccess
-from .errors import UiError, refuse, ui_error
+from .new_visit_form import NewVisitForm, SiteOption, remembered_form, site_options
+from .errors import FieldRefused, UiError, refuse, ui_error
 from .routes import Route
 from .prefs import PHOTO_SIZES, Prefs, load_prefs, save_prefs
 from .roster import RosterView, load_roster_view
 from .setup import ConnectionActions, SetupForm
 from .reports import ReportsSession
 from .sync_session import SyncSession
+from .auto_send import AutoSend
 from .visit_actions import VisitActions
 from .visit_session import VisitSession
 
@@ -64,14 +66,6 @@ def server_reasons(record) -> tuple[tuple[str, str], ...]:
     return tuple(reasons)
 
 
-@dataclass
-class NewVisitForm:
-    checklist_id: str | None = None
-    site_id: str | None = None
-    staff_ids: tuple[str, ...] = ()
-    peak: bool = False
-
-
 class AppState(VisitActions, ConnectionActions):
     """See the module docstring. `now` is injectable for tests."""
 
@@ -93,6 +87,7 @@ class AppState(VisitActions, ConnectionActions):
         self.storage_bytes: int | None = None
         self.setup_form = SetupForm()
         self.sync = SyncSession(self)
+        self.auto_send = AutoSend(self)       # sends finalised visits without a tap
         self.reports = ReportsSession(self)   # the manager's reports: filters kept per session
         self.server_url: str | None = None
         self._listeners: list[Callable[[], None]] = []
@@ -125,6 +120,9 @@ class AppState(VisitActions, ConnectionActions):
         self.flash = None
         try:
             await action()
+        except FieldRefused:  # shown at its field, which keeps what was typed
+            self.error = None
+            return False
         except Exception as exc:  # every failure is shown, none crashes the page
             self.error = ui_error(exc)
             return False
@@ -229,9 +227,15 @@ class AppState(VisitActions, ConnectionActions):
         self.changed()
 
     def open_new_visit(self) -> None:
-        self.form = NewVisitForm(checklist_id=self.checklists[0].id if self.checklists else None,
-                                 site_id=self.roster.sites[0].id if self.roster.sites else None)
+        self.form = remembered_form(self.home.summaries, self.checklists)
         self.go(Route.NEW_VISIT)
+
+    def search_sites(self, text: str) -> None:
+        self.form.site_query = text
+        self.changed()
+
+    def site_options(self) -> list[SiteOption]:
+        return site_options(self.roster.sites, self.home.summaries, self.form.checklist_id, self.form.site_query)
 
     async def start_visit(self) -> bool:
         async def action() -> None:
@@ -278,6 +282,19 @@ class AppState(VisitActions, ConnectionActions):
 
     def cancel_sync(self) -> None:
         self.sync.cancel()
+
+    async def set_auto_send(self, on: bool) -> bool:
+        async def action() -> None:
+            await self._save_prefs(auto_send=bool(on))
+            if on:
+                self.auto_send.trigger()
+            else:
+                self.auto_send.stop()
+        return await self.act(action)
+
+    def app_started(self) -> None:
+        """After `load` on a page: send what waits (auto-send at app start)."""
+        self.auto_send.trigger()
 
     async def open_settings(self) -> None:
         self.go(Route.SETTINGS)

@@ -3,12 +3,15 @@ mapped to it. Views show `message(lang)`; `code` is stable for tests and logs.""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from audit_app.domain import Problem
 from audit_app.i18n import is_chinese, t
 from audit_app.photos import PhotoRejected, PhotoStoreError
 from audit_app.store import FinaliseRefused, StoreError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,15 @@ class ActionRefused(Exception):
     def __init__(self, error: UiError):
         super().__init__(error.message_en)
         self.error = error
+
+
+class FieldRefused(ActionRefused):
+    """Typed input refused at its field: the field shows the error and keeps the text, so no
+    banner is raised (the session's `Typing` holds both)."""
+
+    def __init__(self, error: UiError, item_key: str):
+        super().__init__(error)
+        self.item_key = item_key
 
 
 def catalogue_error(code: str, key: str, **fmt: object) -> UiError:
@@ -53,7 +65,14 @@ def _sync_error_types() -> tuple[type[BaseException], ...]:
 
 
 def ui_error(exc: BaseException) -> UiError:
-    """The UI's view of any failure an action can meet."""
+    """The UI's view of any failure an action can meet. Its messages are each wholly in one
+    language; technical detail (a file name, an errno, an exception type) goes to the log."""
+    error = _ui_error(exc)
+    log.warning("action failed (%s): %s", error.code, exc if str(exc) else type(exc).__name__)
+    return error
+
+
+def _ui_error(exc: BaseException) -> UiError:
     if isinstance(exc, ActionRefused):
         return exc.error
     if isinstance(exc, FinaliseRefused):  # Review lists each problem; the banner only counts them
@@ -71,5 +90,5 @@ def ui_error(exc: BaseException) -> UiError:
                        message_en=getattr(exc, "message_en", str(exc)),
                        message_zh=getattr(exc, "message_zh", str(exc)))
     if isinstance(exc, OSError):
-        return catalogue_error("io_error", "error.io", detail=exc.strerror or str(exc))
-    return catalogue_error("unexpected", "error.unexpected", detail=type(exc).__name__)
+        return catalogue_error("io_error", "error.io")
+    return catalogue_error("unexpected", "error.unexpected")

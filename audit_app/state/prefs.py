@@ -25,6 +25,7 @@ class Prefs(BaseModel):
     photo_long_edge: int = Field(default=1600)
     last_sync_at: AwareDatetime | None = None
     last_sync_status: str | None = None
+    auto_send: bool = True          # send finalised visits without a tap (Settings turns it off)
 
 
 def load_prefs(folder: Path) -> Prefs:

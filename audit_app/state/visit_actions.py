@@ -43,11 +43,29 @@ class VisitActions:
     async def set_note(self, key: str, note: str) -> bool:
         return await self.act(lambda: self._open().set_note(key, note))
 
+    def open_stopwatch(self, key: str) -> None:
+        if self.visit is not None:
+            self.visit.open_stopwatch(key)
+        self.changed()
+
     async def stopwatch_tap(self, key: str) -> bool:
         return await self.act(lambda: self._open().stopwatch_tap(key))
 
     async def stopwatch_undo(self, key: str) -> bool:
         return await self.act(lambda: self._open().stopwatch_undo(key))
+
+    def ask_reset(self, key: str) -> None:
+        if self.visit is not None:
+            self.visit.ask_reset(key)
+        self.changed()
+
+    def cancel_reset(self) -> None:
+        if self.visit is not None:
+            self.visit.cancel_reset()
+        self.changed()
+
+    async def confirm_reset(self, key: str) -> bool:
+        return await self.act(lambda: self._open().confirm_reset(key))
 
     async def add_photo(self, key: str | None, data: bytes) -> bool:
         # `on_started` redraws once the photo counts as in work, so its tile shows a spinner.
@@ -60,6 +78,23 @@ class VisitActions:
         if self.visit is not None:
             self.visit.go_section(index)
         self.changed()
+
+    def open_note(self, key: str) -> None:
+        """The compact note icon: show the item's note field."""
+        if self.visit is not None:
+            self.visit.item(key)
+            self.visit.typing.evidence_opened.add(key)
+        self.changed()
+
+    def toggle_sections(self) -> None:
+        if self.visit is not None:
+            self.visit.toggle_sections()
+        self.changed()
+
+    def remember_scroll(self, offset: float) -> None:
+        """Kept without a redraw: only where to come back to."""
+        if self.visit is not None:
+            self.visit.remember_offset(offset)
 
     def jump_to(self, item_key: str) -> None:
         if self.visit is not None:
@@ -78,6 +113,7 @@ class VisitActions:
             self.visit = None
             self.go(Route.HOME)
             self.flash = "review.finalised"
+            self.auto_send.trigger()       # sent without a tap (if auto-send is on)
             self.changed()
         return ok
 

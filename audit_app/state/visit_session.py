@@ -11,13 +11,15 @@ from datetime import datetime
 from functools import partial
 
 from audit_app.domain import Checklist, Item, Kind, Visit
+from audit_app.i18n import t
 from audit_app.photos import PhotoLimits, process_photo
 from audit_app.stopwatch import Stopwatch
 from audit_app.store import VisitState
 
 from .device_access import DeviceAccess
-from .errors import refuse
-from .runner_model import UNIT_SECONDS, section_of
+from .durations import AnswerInput, answer_input, parse_duration
+from .errors import ActionRefused, FieldRefused, UiError, refuse
+from .runner_model import ScrollRequest, Typing, section_of, stopwatch_left_running
 
 MAX_TEXT = 2000
 
@@ -40,6 +42,11 @@ class VisitSession:
     thumbnails: dict[str, bytes] = field(default_factory=dict)          # sha256 -> JPEG bytes
     # The server's reasons for a conflict or rejection, (English, Chinese) each.
     server_reasons: tuple[tuple[str, str], ...] = ()
+    typing: Typing = field(default_factory=Typing)
+    reset_asked: str | None = None      # the timed item whose Reset waits for a confirmation
+    show_sections: bool = False         # the runner shows the list of sections instead of items
+    scroll: ScrollRequest = field(default_factory=ScrollRequest)   # where the runner scrolls next
+    offsets: dict[int, float] = field(default_factory=dict)        # each section's last scroll offset
 
     def rejection_lines(self, lang: str) -> list[str]:
         return [zh if lang.startswith("zh") else en for en, zh in self.server_reasons]
@@ -75,12 +82,28 @@ class VisitSession:
     # -- navigation inside the visit ------------------------------------------------------------
 
     def go_section(self, index: int) -> None:
-        self.section = max(0, min(index, len(self.checklist.sections) - 1))
+        """A section further on opens at its top; going back returns where you were in it."""
+        target = max(0, min(index, len(self.checklist.sections) - 1))
+        back = target < self.section
+        self.section = target
         self.focus_item = None
+        self.show_sections = False
+        self.scroll = self.scroll.next(offset=self.offsets.get(target, 0.0) if back else 0.0)
 
     def jump_to(self, item_key: str) -> None:
+        """From Review or the section list: the item's section, scrolled to it, highlighted."""
         self.section = section_of(self.checklist, item_key)
         self.focus_item = item_key
+        self.show_sections = False
+        self.scroll = self.scroll.next(item_key=item_key)
+
+    def remember_offset(self, offset: float) -> None:
+        """The runner's scroll position in the current section (from its on_scroll)."""
+        self.offsets[self.section] = max(0.0, float(offset))
+
+    def toggle_sections(self) -> None:
+        self.show_sections = not self.show_sections
+        self.scroll = self.scroll.next(offset=0.0 if self.show_sections else self.offsets.get(self.section, 0.0))
 
     # -- answers ------------------------------------------------------------------------------------
 
@@ -115,11 +138,13 @@ class VisitSession:
         await self.answer_count(item_key, current + delta)
 
     async def type_count(self, item_key: str, typed: str) -> None:
-        try:
-            value = int(typed.strip())
-        except ValueError:
-            raise refuse("count_not_whole", "error.count_not_whole") from None
-        await self.answer_count(item_key, value)
+        async def save() -> None:
+            try:
+                value = int(typed.strip())
+            except ValueError:
+                raise refuse("count_not_whole", "error.count_not_whole") from None
+            await self.answer_count(item_key, value)
+        await self._typed_answer(item_key, typed, save)
 
     async def answer_rating(self, item_key: str, value: int) -> None:
         item = self._expect(item_key, Kind.RATING)
@@ -135,16 +160,26 @@ class VisitSession:
         await self._record(item_key, value=text or None)
 
     async def answer_duration(self, item_key: str, typed: str) -> None:
-        """A timed item typed in its unit (hours, days...) rather than stopped by the stopwatch."""
+        """A timed item typed in its unit (minutes, h:mm, days) instead of timed live."""
         item = self._expect(item_key, Kind.TIMED)
+
+        async def save() -> None:
+            await self._record(item_key, value=parse_duration(typed, item.unit))
+        await self._typed_answer(item_key, typed, save)
+
+    async def _typed_answer(self, item_key: str, typed: str, save: Callable[[], object]) -> None:
+        """Save a typed answer; refused, the field keeps the text and shows why (no banner)."""
         try:
-            amount = float(typed.replace(",", ".").strip())
-        except ValueError:
-            raise refuse("duration_not_number", "error.duration_not_number") from None
-        if not amount >= 0 or amount == float("inf"):
-            raise refuse("duration_negative", "error.duration_negative")
-        seconds = round(amount * UNIT_SECONDS.get(item.unit or "s", 1.0), 1)
-        await self._record(item_key, value=seconds)
+            await save()
+        except ActionRefused as refused:
+            self.typing.refused(item_key, typed, refused.error)
+            raise FieldRefused(refused.error, item_key) from None
+        self.typing.accepted(item_key)
+
+    def open_stopwatch(self, item_key: str) -> None:
+        """A minute item watched live: show its stopwatch beside the typing field."""
+        if answer_input(self.checklist, self._expect(item_key, Kind.TIMED)) is AnswerInput.TYPED_OR_STOPWATCH:
+            self.typing.stopwatch_opened.add(item_key)
 
     async def set_note(self, item_key: str, note: str) -> None:
         self.item(item_key)
@@ -157,8 +192,9 @@ class VisitSession:
 
     def _expect(self, item_key: str, kind: Kind) -> Item:
         item = self.item(item_key)
-        if item.kind is not kind:
-            raise refuse("wrong_kind", "error.wrong_kind", item=item_key)
+        if item.kind is not kind:  # named by its text in each language, not by its key
+            raise ActionRefused(UiError("wrong_kind", t("en", "error.wrong_kind", item=item.text.en),
+                                        t("zh-CN", "error.wrong_kind", item=item.text.zh)))
         return item
 
     # -- stopwatch ----------------------------------------------------------------------------------
@@ -179,10 +215,26 @@ class VisitSession:
     async def stopwatch_tap(self, item_key: str) -> None:
         watch = await self.stopwatch(item_key)
         await self._timed(watch.tap)
+        self.typing.accepted(item_key)   # a timed value replaces a refused typed one
 
     async def stopwatch_undo(self, item_key: str) -> None:
         watch = await self.stopwatch(item_key)
         await self._timed(watch.undo)
+
+    def ask_reset(self, item_key: str) -> None:
+        """Reset throws every mark away: it asks first (`reset_asked`), `confirm_reset` does it."""
+        self._expect(item_key, Kind.TIMED)
+        self.reset_asked = item_key
+
+    def cancel_reset(self) -> None:
+        self.reset_asked = None
+
+    async def confirm_reset(self, item_key: str) -> None:
+        if self.reset_asked != item_key:
+            raise refuse("reset_not_asked", "flow.reset_not_asked")
+        watch = await self.stopwatch(item_key)
+        self.reset_asked = None
+        await self._timed(watch.reset)
 
     async def _timed(self, action: Callable[[], object]) -> None:
         repo = self.access.device.store.visits
@@ -235,6 +287,12 @@ class VisitSession:
     # -- finalise and edit ------------------------------------------------------------------------
 
     async def finalise(self) -> None:
+        for item in self.checklist.items:   # before the store's own checks: say what to do
+            if stopwatch_left_running(item, self.visit.observation_for(item.key)):
+                raise ActionRefused(UiError(
+                    code="stopwatch_running",
+                    message_en=t("en", "flow.stopwatch_running", item=item.text.en),
+                    message_zh=t("zh-CN", "flow.stopwatch_running", item=item.text.zh)))
         repo = self.access.device.store.visits
         self.visit = await self.access.locked(repo.finalise, self.visit_id, self.now())
         self.state = VisitState.FINALISED

@@ -45,10 +45,10 @@ class StoreWriteError(StoreError):
         self.file_name = file_name
         self.errno = error.errno
         name = errno_codes.errorcode.get(error.errno or 0, "unknown error")
-        en, zh = _ERRNO_WORDS.get(error.errno or 0, (f"the system refused ({name})", f"系统拒绝了操作({name})"))
+        en, zh = _ERRNO_WORDS.get(error.errno or 0, (f"the system refused ({name})", "系统拒绝了操作"))
         super().__init__(
             f"Could not save: {en} ({name}) while {step} {file_name}. Earlier answers are safe.",
-            f"无法保存:{zh}({name}),步骤:{step} {file_name}。之前保存的内容不受影响。",
+            f"无法保存：{zh}。之前保存的内容不受影响。",   # the step and file are for the log
         )
 
 
@@ -60,7 +60,7 @@ class StoreCorruptError(StoreError):
     def __init__(self, file_name: str, detail: str):
         self.file_name = file_name
         super().__init__(f"The saved data in {file_name} cannot be read: {detail}",
-                         f"无法读取 {file_name} 中保存的数据:{detail}")
+                         "无法读取本机保存的数据：文件已损坏。")
 
 
 class VisitNotFound(StoreError):
@@ -68,7 +68,11 @@ class VisitNotFound(StoreError):
 
     def __init__(self, visit_id: str):
         self.visit_id = visit_id
-        super().__init__(f"Visit {visit_id} is not on this phone.", f"本机没有访问记录 {visit_id}。")
+        super().__init__(f"Visit {visit_id} is not on this phone.", "本机没有这次访问的记录。")
+
+
+# A visit's state as the Chinese message names it (the same words as the app's catalogue).
+_STATE_ZH = {"draft": "草稿", "finalised": "等待同步", "synced": "已同步", "conflict": "冲突", "rejected": "被拒绝"}
 
 
 class WrongState(StoreError):
@@ -80,7 +84,7 @@ class WrongState(StoreError):
         self.visit_id = visit_id
         self.state = state
         super().__init__(f"Cannot {action_en}: visit {visit_id} is {state}.",
-                         f"无法{action_zh}:访问 {visit_id} 的状态为 {state}。")
+                         f"无法{action_zh}：这次访问的状态为“{_STATE_ZH.get(state, '其他')}”。")
 
 
 class InvalidAnswer(StoreError):
@@ -90,7 +94,7 @@ class InvalidAnswer(StoreError):
 
     def __init__(self, item_key: str, reason: str, reason_zh: str | None = None):
         self.item_key = item_key
-        super().__init__(f"{item_key}: {reason}", f"{item_key}:答案无效({reason_zh or reason})")
+        super().__init__(f"{item_key}: {reason}", f"答案无效：{reason_zh}。" if reason_zh else "答案无效。")
 
 
 class FinaliseRefused(StoreError):
@@ -104,7 +108,7 @@ class FinaliseRefused(StoreError):
         lines = "\n".join(f"- {p.message}" for p in problems)
         lines_zh = "\n".join(f"- {p.message_zh}" for p in problems)
         super().__init__(f"The visit cannot be finalised yet ({len(problems)} problems):\n{lines}",
-                         f"访问尚不能提交(共 {len(problems)} 个问题):\n{lines_zh}")
+                         f"访问尚不能提交（共 {len(problems)} 个问题）：\n{lines_zh}")
 
 
 class ChecklistNotFound(StoreError):
@@ -114,4 +118,4 @@ class ChecklistNotFound(StoreError):
         self.checklist_id = checklist_id
         self.version = version
         super().__init__(f"Checklist {checklist_id} version {version} is not on this phone.",
-                         f"本机没有检查表 {checklist_id} 第 {version} 版。")
+                         f"本机没有这个检查表的第 {version} 版。")

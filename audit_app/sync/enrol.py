@@ -39,7 +39,7 @@ def enrol_device(server_url: str, code: str, *,
                                    headers={"Content-Type": "application/json"})
         except httpx.TransportError as exc:
             raise ServerUnreachable(f"cannot reach {server_url} ({type(exc).__name__})",
-                                    f"无法连接 {server_url}") from exc
+                                    "无法连接服务器，请检查地址和网络") from exc
     error = parse_error_body(response)
     if response.status_code == 201:
         try:
@@ -52,22 +52,22 @@ def enrol_device(server_url: str, code: str, *,
         return Credentials(server_url=server_url, token=enrolled.token), me
     if response.status_code == 400 and error is not None and error.code == "invalid_enrolment_code":
         raise InvalidEnrolmentCode("the enrolment code is wrong, already used or expired; "
-                                   "ask for a new one", "注册码错误、已使用或已过期,请重新申请")
+                                   "ask for a new one", "注册码错误、已使用或已过期，请重新申请")
     if response.status_code == 429:
         wait = retry_after_seconds(response)
         if wait is not None:
             minutes = max(1, math.ceil(wait / 60))
             raise EnrolmentRateLimited(f"too many wrong codes; try again in {minutes} min",
-                                       f"错误次数过多,请 {minutes} 分钟后再试")
+                                       f"错误次数过多，请 {minutes} 分钟后再试")
         raise EnrolmentRateLimited("too many wrong codes; wait a while and try again",
-                                   "错误次数过多,请稍后再试")
+                                   "错误次数过多，请稍后再试")
     if response.status_code >= 500 and error is not None:
         raise ServerFailed(f"the server failed ({error.message}); try again later",
-                           "服务器出错,请稍后再试")
+                           "服务器出错，请稍后再试")
     raise _not_our_server(server_url)
 
 
 def _not_our_server(server_url: str) -> NotFieldAuditServer:
     return NotFieldAuditServer(f"{server_url} did not answer like a Field Audit server "
                                "(check the address, or log in to the network first)",
-                               f"{server_url} 的回应不像现场审核服务器(请检查地址,或先登录网络)")
+                               "该地址的回应不像现场审核服务器（请检查地址，或先登录网络）")

@@ -68,9 +68,9 @@ class SyncCancelled(SyncError):
 
 def token_refused() -> TokenRefused:
     return TokenRefused("the server refused the token: ask your administrator for a new token",
-                        "服务器拒绝了令牌:请向管理员申请新的令牌")
+                        "服务器拒绝了令牌：请向管理员申请新的令牌")
 
 
 def forbidden(server_message: str) -> Forbidden:
     return Forbidden(f"this account may not do this ({server_message})",
-                     f"此账号没有执行此操作的权限({server_message})")
+                     "此账号没有执行此操作的权限")   # the server's words are English

@@ -100,10 +100,10 @@ def normalise_server_url(url: str) -> str:
     try:
         parsed = httpx.URL(cleaned)
     except (httpx.InvalidURL, TypeError) as exc:
-        raise InvalidServerAddress(f"not a server address: {url!r}", f"不是有效的服务器地址:{url!r}") from exc
+        raise InvalidServerAddress(f"not a server address: {url!r}", "不是有效的服务器地址") from exc
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise InvalidServerAddress(f"the server address must start with http:// or https://: {url!r}",
-                                   f"服务器地址必须以 http:// 或 https:// 开头:{url!r}")
+                                   "服务器地址必须以 http:// 或 https:// 开头")
     return cleaned
 
 

@@ -48,6 +48,9 @@ def home_view(state: AppState, nav_actions: list[ft.Control]) -> ft.View:
         badge=ft.Badge(label=str(home.pending)) if home.pending else None)
     pending_text = (t(lang, "home.pending", count=home.pending) if home.pending
                     else t(lang, "home.nothing_pending"))
+    auto_line = state.auto_send.home_line()
+    if auto_line is not None:   # auto-send's own words: sending…, all sent, 3 waiting: offline
+        pending_text = t(lang, auto_line[0], **auto_line[1])
     if state.prefs.offline_only:
         pending_text = t(lang, "home.offline_only")
     who = state.roster.user_name

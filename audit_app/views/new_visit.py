@@ -6,6 +6,7 @@ import flet as ft
 
 from audit_app.i18n import t
 from audit_app.state import AppState, Route
+from audit_app.state.new_visit_form import needs_search
 
 from .common import TOUCH, back_button, big_button, on, on_value, screen, section_title
 
@@ -31,12 +32,18 @@ def new_visit_view(state: AppState) -> ft.View:
     roster = state.roster
     checklists = ft.RadioGroup(value=form.checklist_id, on_change=on_value(state.pick_checklist),
                                content=ft.Column(_checklist_options(state), spacing=0))
-    if roster.sites:
-        site = ft.Dropdown(
-            label=t(lang, "new_visit.site"), value=form.site_id, expand=True, enable_filter=True,
-            editable=True, menu_height=400,
-            options=[ft.DropdownOption(key=s.id, text=s.name) for s in roster.sites],
-            on_select=on_value(state.pick_site))
+    if roster.sites:  # no preselection; sites visited with this checklist come first
+        options = state.site_options()
+        search = ft.TextField(label=t(lang, "new_visit.site"), hint_text=t(lang, "flow.search_sites"),
+                              value=form.site_query, prefix_icon=ft.Icons.SEARCH,
+                              on_change=on_value(state.search_sites), key="site-search") if needs_search(roster.sites) else None
+        radios = [ft.Radio(value=o.id, label=o.name, height=TOUCH) for o in options]
+        site = ft.Column([c for c in [
+            search,
+            ft.RadioGroup(value=form.site_id, on_change=on_value(state.pick_site),
+                          content=ft.Column(radios, spacing=0)) if radios else
+            ft.Text(t(lang, "flow.no_site_matches"), color=ft.Colors.BLUE_GREY_600),
+        ] if c is not None], spacing=4, expand=True)
     else:  # no roster yet (offline only, or before the first sync): the site's code is typed
         site = ft.TextField(label=t(lang, "new_visit.site_code"), value=form.site_id or "", expand=True,
                             on_blur=on_value(state.pick_site), on_submit=on_value(state.pick_site),

@@ -1,15 +1,84 @@
-"""The visit runner: section by section, every answer saved the moment it is given."""
+"""The visit runner: section by section, every answer saved the moment it is given.
+
+The progress header stays put above the scrolling list; the big bottom button goes to the next
+section (Review on the last), a list button shows every section with its answered/total. The
+list scrolls where the session asks (`ScrollRequest`): a new section at its top, back to where
+you were, or from Review to the item's card."""
 
 from __future__ import annotations
+
+import asyncio
 
 import flet as ft
 
 from audit_app.i18n import t
 from audit_app.state import AppState, Route
-from audit_app.state.runner_model import progress, section_rows, text_of
+from audit_app.state.runner_model import ScrollRequest, progress, section_lines, section_rows, text_of
 
 from .common import TOUCH, back_button, big_button, icon_button, on, screen
 from .runner_items import item_card
+
+
+def item_scroll_key(item_key: str) -> ft.ScrollKey:
+    return ft.ScrollKey(f"item-{item_key}")
+
+
+@ft.component
+def ScrollOnRequest(request: ScrollRequest, column: ft.Column) -> ft.Control:
+    """Invisible: after a redraw with a new request, scrolls `column` once, as asked."""
+    def scroll() -> None:
+        async def go() -> None:
+            try:
+                if request.item_key:
+                    await column.scroll_to(scroll_key=f"item-{request.item_key}", duration=300)
+                else:
+                    await column.scroll_to(offset=request.offset or 0.0)
+            except Exception:  # the page went away, or the list is not on screen any more
+                pass
+        asyncio.get_running_loop().create_task(go())
+
+    ft.use_effect(scroll, [request.seq])
+    return ft.Container(width=0, height=0)
+
+
+def runner_list(state: AppState, controls: list[ft.Control]) -> list[ft.Control]:
+    column = ft.Column(controls, spacing=12, expand=True, scroll=ft.ScrollMode.AUTO, scroll_interval=250,
+                       horizontal_alignment=ft.CrossAxisAlignment.STRETCH, key="runner-list",
+                       on_scroll=lambda e: state.remember_scroll(e.pixels))
+    return [column, ScrollOnRequest(state.visit.scroll, column)]
+
+
+def _header(state: AppState) -> ft.Control:
+    lang = state.lang
+    session = state.visit
+    checklist, visit = session.checklist, session.visit
+    done = progress(checklist, visit)
+    index = session.section
+    return ft.Container(bgcolor=ft.Colors.WHITE, padding=ft.Padding.only(bottom=4), content=ft.Column([
+        ft.Text(t(lang, "runner.progress", answered=done.answered, required=done.required), size=14),
+        ft.ProgressBar(value=done.fraction, bar_height=8, border_radius=4,
+                       semantics_label=t(lang, "runner.progress_label")),
+        ft.Text(t(lang, "runner.section_of", number=index + 1, total=len(checklist.sections)), size=13,
+                color=ft.Colors.BLUE_GREY_700),
+        ft.Text(t(lang, "flow.sections") if session.show_sections else text_of(checklist.sections[index].title, lang),
+                size=20, weight=ft.FontWeight.W_600),
+    ], spacing=4))
+
+
+def _section_list(state: AppState) -> list[ft.Control]:
+    lang = state.lang
+    session = state.visit
+    tiles: list[ft.Control] = []
+    for line in section_lines(session.checklist, session.visit, session.section, lang):
+        complete = line.answered == line.total
+        tiles.append(ft.ListTile(
+            key=f"section-{line.index}", title=ft.Text(line.title, size=16, weight=ft.FontWeight.W_600 if line.current else None),
+            leading=ft.Icon(ft.Icons.CHECK_CIRCLE if complete else ft.Icons.RADIO_BUTTON_UNCHECKED,
+                            color=ft.Colors.GREEN_700 if complete else ft.Colors.BLUE_GREY_300),
+            trailing=ft.Text(t(lang, "flow.answered_of", answered=line.answered, total=line.total), size=14),
+            on_click=on(state.go_section, line.index), min_height=TOUCH + 8,
+            bgcolor=ft.Colors.BLUE_GREY_50 if line.current else None))
+    return tiles
 
 
 def runner_view(state: AppState, services) -> ft.View:
@@ -18,23 +87,26 @@ def runner_view(state: AppState, services) -> ft.View:
     checklist, visit = session.checklist, session.visit
     sections = checklist.sections
     index = session.section
-    done = progress(checklist, visit)
-    header = ft.Column([
-        ft.Text(t(lang, "runner.progress", answered=done.answered, required=done.required), size=14),
-        ft.ProgressBar(value=done.fraction, bar_height=8, border_radius=4,
-                       semantics_label=t(lang, "runner.progress_label")),
-        ft.Text(t(lang, "runner.section_of", number=index + 1, total=len(sections)), size=13,
-                color=ft.Colors.BLUE_GREY_700),
-        ft.Text(text_of(sections[index].title, lang), size=20, weight=ft.FontWeight.W_600),
-    ], spacing=4)
-    cards = [item_card(state, row, services) for row in section_rows(checklist, visit, index, lang)]
-    previous = icon_button(ft.Icons.CHEVRON_LEFT, t(lang, "runner.previous_section"),
-                           on(state.go_section, index - 1), size=TOUCH + 8, disabled=index == 0)
-    following = icon_button(ft.Icons.CHEVRON_RIGHT, t(lang, "runner.next_section"),
-                            on(state.go_section, index + 1), size=TOUCH + 8, disabled=index >= len(sections) - 1)
     last = index >= len(sections) - 1
-    bottom = ft.Row([previous, big_button(t(lang, "runner.review"), on(state.review), icon=ft.Icons.CHECKLIST,
-                                          filled=last, key="review"), following], spacing=8)
-    title = text_of(checklist.title, lang)
-    return screen(state, Route.RUNNER, title, [header, *cards, ft.Container(height=24)],
-                  leading=back_button(state, on(state.go_home)), bottom=bottom)
+    if session.show_sections:
+        content = _section_list(state)
+    else:
+        content = [item_card(state, row, services)
+                   for row in section_rows(checklist, visit, index, lang, session.typing)]
+    previous = icon_button(ft.Icons.CHEVRON_LEFT, t(lang, "runner.previous_section"),
+                           on(state.go_section, index - 1), size=TOUCH + 8,
+                           disabled=index == 0 or session.show_sections)
+    listing = icon_button(ft.Icons.CLOSE if session.show_sections else ft.Icons.LIST, t(lang, "flow.sections"),
+                          on(state.toggle_sections), size=TOUCH + 8)
+    # One thumb: the big button moves on; on the last section (and from the list) it is Review.
+    if last or session.show_sections:
+        primary = big_button(t(lang, "runner.review"), on(state.review), icon=ft.Icons.CHECKLIST, key="review")
+    else:
+        primary = big_button(t(lang, "runner.next_section"), on(state.go_section, index + 1),
+                             icon=ft.Icons.ARROW_FORWARD, key="next-section")
+    bottom = ft.Row([previous, primary, listing], spacing=8)
+    review = icon_button(ft.Icons.CHECKLIST, t(lang, "runner.review"), on(state.review))
+    body = [_header(state), *runner_list(state, [*content, ft.Container(height=24)])]
+    return screen(state, Route.RUNNER, text_of(checklist.title, lang), body,
+                  leading=back_button(state, on(state.go_home)), bottom=bottom, scroll=False,
+                  actions=[] if last or session.show_sections else [review])

@@ -10,7 +10,8 @@ import flet as ft
 from audit_app.domain import Kind, Outcome
 from audit_app.i18n import t
 from audit_app.state import AppState
-from audit_app.state.runner_model import ItemRow, format_elapsed, in_unit, format_number, unit_label
+from audit_app.state.durations import AnswerInput
+from audit_app.state.runner_model import ItemRow, format_elapsed, unit_label
 from audit_app.stopwatch import Stopwatch
 
 from .common import BIG, FONT, FAIL_COLOUR, NA_COLOUR, PASS_COLOUR, TOUCH, choice_button, icon_button, on, on_value
@@ -86,22 +87,43 @@ def _stopwatch(state: AppState, row: ItemRow, disabled: bool) -> list[ft.Control
                           disabled=disabled or done)
     undo = ft.OutlinedButton(content=t(lang, "runner.undo"), icon=ft.Icons.UNDO, height=TOUCH,
                              on_click=on(state.stopwatch_undo, row.key), disabled=disabled or (marks == 0 and row.value is None))
+    # Undo takes back the last mark only (after Mark it runs on from the first tap); Reset
+    # starts over, after a confirmation.
+    reset = ft.OutlinedButton(content=t(lang, "flow.reset"), icon=ft.Icons.RESTART_ALT, height=TOUCH,
+                              on_click=on(state.ask_reset, row.key),
+                              disabled=disabled or (marks == 0 and row.value is None))
     seconds_word = t(lang, "unit.s")
     saved = float(row.value) if isinstance(row.value, (int, float)) and not row.na else 0.0
     shown = ElapsedText(watch, running, marks, seconds_word) if watch else ft.Text(
         format_elapsed(saved, seconds_word), size=32, weight=ft.FontWeight.BOLD)
-    return [ft.Row([shown, ft.Container(expand=True), undo]), ft.Row([tap]),
-            ft.Row([_na_button(state, row, disabled)])]
+    controls = [ft.Row([shown, ft.Container(expand=True), undo, reset], spacing=4), ft.Row([tap])]
+    if session is not None and session.reset_asked == row.key:
+        controls.append(ft.Container(
+            key=f"reset-confirm-{row.key}", bgcolor=ft.Colors.ORANGE_50, border_radius=8, padding=ft.Padding.all(8),
+            content=ft.Column([ft.Text(t(lang, "flow.reset_confirm")), ft.Row([
+                choice_button(t(lang, "flow.reset"), on(state.confirm_reset, row.key), selected=True,
+                              colour=FAIL_COLOUR),
+                choice_button(t(lang, "common.cancel"), on(state.cancel_reset), selected=False,
+                              colour=NA_COLOUR)], spacing=8)], spacing=6)))
+    return [*controls, ft.Row([_na_button(state, row, disabled)])]
 
 
 def _typed_duration(state: AppState, row: ItemRow, disabled: bool, item) -> list[ft.Control]:
+    """Typed in the item's unit; a refused text stays in the field with its error under it."""
     lang = state.lang
-    value = "" if row.value is None or row.na else format_number(in_unit(float(row.value), item))
-    field = ft.TextField(label=t(lang, "runner.duration_in", unit=unit_label(item, lang)), value=value,
-                         keyboard_type=ft.KeyboardType.NUMBER, expand=True, disabled=disabled,
+    hint = {"h": "flow.hint_h", "min": "flow.hint_min"}.get(item.unit or "", "flow.hint_days")
+    field = ft.TextField(label=t(lang, "runner.duration_in", unit=unit_label(item, lang)), value=row.typed,
+                         helper=t(lang, hint), error=row.field_error, expand=True, disabled=disabled,
+                         keyboard_type=ft.KeyboardType.DATETIME if item.unit == "h" else ft.KeyboardType.NUMBER,
                          on_blur=on_value(state.answer_duration, row.key),
-                         on_submit=on_value(state.answer_duration, row.key))
-    return [ft.Row([field]), ft.Row([_na_button(state, row, disabled)])]
+                         on_submit=on_value(state.answer_duration, row.key), key=f"typed-{row.key}")
+    controls: list[ft.Control] = [ft.Row([field])]
+    extra: list[ft.Control] = [_na_button(state, row, disabled)]
+    if row.input is AnswerInput.TYPED_OR_STOPWATCH:
+        extra.insert(0, ft.OutlinedButton(content=t(lang, "flow.use_stopwatch"), icon=ft.Icons.TIMER,
+                                          height=TOUCH, disabled=disabled, expand=True,
+                                          on_click=on(state.open_stopwatch, row.key)))
+    return [*controls, ft.Row(extra, spacing=8)]
 
 
 def _count(state: AppState, row: ItemRow, disabled: bool, item) -> list[ft.Control]:
@@ -155,6 +177,20 @@ def _photos(state: AppState, row: ItemRow, services, disabled: bool) -> list[ft.
     return [ft.Row([*tiles], wrap=True, spacing=8) if tiles else None, ft.Row(buttons, wrap=True)]
 
 
+def _compact_evidence(state: AppState, row: ItemRow, services, disabled: bool) -> ft.Control:
+    """Photo and note as two named icons: a screen holds more items (they expand on use)."""
+    lang = state.lang
+    buttons = [icon_button(ft.Icons.ADD_A_PHOTO, t(lang, "runner.add_photo"), on(services.add_photo, row.key),
+                           disabled=disabled, icon_color=ft.Colors.BLUE_GREY_700)]
+    if services.take_photo is not None:
+        buttons.append(icon_button(ft.Icons.CAMERA_ALT, t(lang, "runner.take_photo"),
+                                   on(services.take_photo, row.key), disabled=disabled,
+                                   icon_color=ft.Colors.BLUE_GREY_700))
+    buttons.append(icon_button(ft.Icons.EDIT_NOTE, t(lang, "runner.note"), on(state.open_note, row.key),
+                               disabled=disabled, icon_color=ft.Colors.BLUE_GREY_700))
+    return ft.Row(buttons, spacing=4, alignment=ft.MainAxisAlignment.END)
+
+
 def _note(state: AppState, row: ItemRow, disabled: bool) -> ft.Control:
     return ft.TextField(label=t(state.lang, "runner.note"), value=row.note or "", disabled=disabled,
                         on_blur=on_value(state.set_note, row.key), on_submit=on_value(state.set_note, row.key))
@@ -181,16 +217,21 @@ def item_card(state: AppState, row: ItemRow, services) -> ft.Control:
         verdict = ft.Text(row.verdict, size=18, weight=ft.FontWeight.W_600,
                           color=PASS_COLOUR if row.outcome is Outcome.PASS else FAIL_COLOUR)
     # Evidence may back any answer; items whose policy asks for a photo say so in their marks.
-    photos = _photos(state, row, services, disabled)
+    if row.evidence_expanded or session.processing_photos.get(row.key):
+        prompt = ft.Text(t(state.lang, "flow.ask_evidence"), color=FAIL_COLOUR, weight=ft.FontWeight.W_600) \
+            if row.ask_evidence else None
+        evidence = [prompt, *_photos(state, row, services, disabled), _note(state, row, disabled)]
+    else:
+        evidence = [_compact_evidence(state, row, services, disabled)]
     focused = session.focus_item == row.key
     done_icon = ft.Icon(ft.Icons.CHECK_CIRCLE if row.answered else ft.Icons.RADIO_BUTTON_UNCHECKED,
                         color=PASS_COLOUR if row.answered else ft.Colors.BLUE_GREY_300, size=22)
     return ft.Container(
-        key=f"item-{row.key}", padding=ft.Padding.all(12), border_radius=12,
+        key=ft.ScrollKey(f"item-{row.key}"), padding=ft.Padding.all(12), border_radius=12,
         border=ft.Border.all(3 if focused else 1, ft.Colors.ORANGE_700 if focused else ft.Colors.BLUE_GREY_100),
         bgcolor=ft.Colors.WHITE,
         content=ft.Column([c for c in [
             ft.Row([done_icon, ft.Text(row.text, size=16, expand=True)], vertical_alignment=ft.CrossAxisAlignment.START),
             ft.Row(_marks(row, state.lang), wrap=True, spacing=6) if _marks(row, state.lang) else None,
-            *answer, verdict, *photos, _note(state, row, disabled)] if c is not None], spacing=8,
+            *answer, verdict, *evidence] if c is not None], spacing=8,
             horizontal_alignment=ft.CrossAxisAlignment.STRETCH))

@@ -84,3 +84,33 @@ def test_the_open_font_licence_ships_beside_the_font():
     assert "SIL OPEN FONT LICENSE Version 1.1" in text
     assert "Noto Sans CJK SC" in text and "Adobe" in text
     assert "DISCLAIMER" in text and "TERMINATION" in text
+
+
+def drawn_literals() -> dict[str, str]:
+    """Every string literal of the app's Python source that can reach the screen (docstrings
+    are left out: they are never drawn), with the file it is in."""
+    import ast
+
+    found: dict[str, str] = {}
+    for path in sorted((ROOT / "audit_app").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.value) for node in ast.walk(tree)
+                      if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                found.setdefault(node.value, str(path.relative_to(ROOT)))
+    return found
+
+
+def test_every_symbol_the_source_draws_is_in_the_font(cmap):
+    # Verdict marks, arrows and separators live in the views' and view-models' code, not in
+    # the catalogues: a "✗" there was drawn as a box (issue 12 point 4).
+    literals = drawn_literals()
+    absent = missing(list(literals), cmap)
+    assert {ch: literals[text] for ch, text in absent.items()} == {}, HOW_TO_FIX
+
+
+def test_the_source_scan_sees_the_verdict_marks():
+    # Guards the scan: the timed verdict's marks are found among the source's literals.
+    literals = drawn_literals()
+    assert "✓" in "".join(literals) and "×" in "".join(literals)

@@ -63,7 +63,8 @@ def test_count_stepper_refuses_going_below_zero_and_saves_nothing(state):
     assert run(state.step_count(key, 1)) and run(state.step_count(key, 1)) and run(state.step_count(key, -1))
     assert state.device.store.visits.get(state.visit.visit_id).visit.observation_for(key).value == 1
     assert not run(state.type_count(key, "two"))
-    assert state.error.code == "count_not_whole" and "整数" in state.error.message_zh
+    error = state.visit.typing.errors[key]
+    assert error.code == "count_not_whole" and "整数" in error.message_zh
 
 
 def test_rating_out_of_range_is_refused_in_the_users_language(state):
@@ -108,7 +109,7 @@ def test_a_long_timed_item_is_typed_in_its_unit_and_stored_in_seconds(state):
     assert run(state.answer_duration(item.key, "1,5"))
     assert state.device.store.visits.get(state.visit.visit_id).visit.observation_for(item.key).value == 5400
     assert not run(state.answer_duration(item.key, "soon"))
-    assert state.error.code == "duration_not_number"
+    assert state.visit.typing.errors[item.key].code == "duration_not_number"
 
 
 def test_photo_is_processed_stored_cited_and_deletable(state):
@@ -180,3 +181,55 @@ def test_editing_a_finalised_visit_opens_the_next_revision_as_a_draft(state):
     assert state.visit.visit.revision == 2
     assert run(state.answer_check("eye_contact", False))
     assert state.device.store.visits.get(visit_id).visit.observation_for("eye_contact").value is False
+
+
+def test_a_stopwatch_left_running_is_named_first_at_finalise_and_stops_it(state):
+    from audit_app.state.runner_model import review_model
+    from .conftest import answer_everything
+    fake = FakeMonotonic()
+    state.monotonic = fake
+    start_retail_visit(state)
+    answer_everything(state)
+    assert run(state.stopwatch_tap("greet_within_3s"))           # started again, never marked
+    assert stored(state).observation_for("greet_within_3s").value is None
+    model = review_model(state.visit.checklist, state.visit.visit, "en")
+    first = model.missing[0]
+    assert first.item_key == "greet_within_3s"
+    assert first.message.startswith("The stopwatch for “") and "still running: mark or undo it" in first.message
+    assert not any("no answer" in line.message for line in model.missing if line.item_key == "greet_within_3s")
+    zh = review_model(state.visit.checklist, state.visit.visit, "zh-CN").missing[0]
+    assert zh.message.endswith("的秒表仍在计时：请标记或撤销。")
+    assert not run(state.finalise())
+    assert state.error.code == "stopwatch_running" and "still running" in state.error.message("en")
+    fake.value += 1.5
+    assert run(state.stopwatch_tap("greet_within_3s"))
+    assert run(state.finalise()), state.error
+
+
+def test_undo_takes_back_only_the_last_mark_and_reset_starts_over_after_a_confirmation(state):
+    fake = FakeMonotonic()
+    state.monotonic = fake
+    start_retail_visit(state)
+    key = "greet_within_3s"
+    assert run(state.stopwatch_tap(key))
+    fake.value += 2.0
+    assert run(state.stopwatch_tap(key))
+    assert run(state.stopwatch_undo(key))            # Undo: running again from the first tap
+    fake.value += 1.0
+    assert run(state.stopwatch_tap(key))
+    assert stored(state).observation_for(key).value == 3.0
+    assert not run(state.confirm_reset(key))         # never without being asked
+    assert state.error.code == "reset_not_asked"
+    assert stored(state).observation_for(key).value == 3.0
+    state.ask_reset(key)
+    assert state.visit.reset_asked == key
+    state.cancel_reset()
+    assert state.visit.reset_asked is None and stored(state).observation_for(key).value == 3.0
+    state.ask_reset(key)
+    assert run(state.confirm_reset(key))
+    saved = stored(state).observation_for(key)
+    assert saved.value is None and saved.timing.marks == []
+    assert state.visit.reset_asked is None
+    fake.value += 100
+    assert run(state.stopwatch_tap(key)) and run(state.stopwatch_tap(key))   # a fresh measurement
+    assert stored(state).observation_for(key).value == 0.0

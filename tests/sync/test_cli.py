@@ -109,7 +109,7 @@ def test_a_refused_token_exits_2_and_is_never_printed(live_server: LiveServer, t
                             "--token", token)
     assert status == 2
     assert sorted(out[:-1]) == sorted(f"pending   {i}  r1  token_refused: not sent: the token was "
-                                      "refused / 未发送:令牌被拒绝" for i in ids)
+                                      "refused / 未发送：令牌被拒绝" for i in ids)
     assert out[-1] == "synced 0, conflict 0, rejected 0, pending 2"
     assert "new token" in err and "令牌" in err
     assert token not in "\n".join(out) + err

@@ -31,7 +31,7 @@ def test_a_409_marks_that_revision_conflict_with_the_servers_message(device: Dev
     assert result[conflicted].outcome is VisitOutcome.CONFLICT
     assert result[conflicted].code == "stale_revision"
     assert "older than the stored revision" in result[conflicted].message_en
-    assert result[conflicted].message_zh == "服务器上已有更新的版本;请编辑后重新提交"
+    assert result[conflicted].message_zh == "服务器上已有更新的版本；请编辑后重新提交"
     assert result[fine].outcome is VisitOutcome.SYNCED
     record = stored_record(device, conflicted)
     assert record.state is VisitState.CONFLICT and record.visit == before
@@ -225,5 +225,5 @@ def test_a_visit_body_over_the_servers_limit_is_rejected_naming_it(device: Devic
     [result] = sync_with_fake(device, server).results
     assert (result.outcome, result.code) == (VisitOutcome.REJECTED, "body_too_large")
     assert result.message_en == "visit: larger than the server's limit of 5 MB"
-    assert result.message_zh == "访问记录:超过服务器的上限 5 MB"
+    assert result.message_zh == "访问记录：超过服务器的上限 5 MB"
     assert stored_record(device, visit_id).rejection == result.problems

@@ -56,8 +56,7 @@ def start_retail_visit(phone: Phone, *, site_name: str | None = DEMO_SITE_NAME,
         phone.fill(phone.textbox(phone.say("new_visit.site_code")), DEMO_SITE)
         phone.page.keyboard.press("Enter")
     else:
-        phone.tap(phone.textbox(phone.say("new_visit.site")))
-        phone.tap(phone.button(site_name, exact=False).first)
+        phone.tap(phone.role("radio", site_name, exact=False).first)   # a list: nothing preselected
     if shot:
         phone.screenshot(shot, phone.button(phone.say("new_visit.start")))
     phone.tap_button(phone.say("new_visit.start"))
@@ -97,8 +96,8 @@ def section_count(phone: Phone) -> int:
 
 
 def next_section(phone: Phone, number: int) -> None:
-    """The chevron is an icon button: its tooltip is its accessible name."""
-    phone.tap(phone.page.get_by_label(phone.say("runner.next_section"), exact=True))
+    """The big bottom button moves on to the next section."""
+    phone.tap(phone.button(phone.say("runner.next_section")).first)
     total = section_count(phone)
     phone.text(phone.say("runner.section_of", number=number, total=total), exact=True).wait_for()
 
@@ -142,12 +141,16 @@ def review_and_finalise(phone: Phone, *, shot: str | None = None) -> None:
     if shot:
         phone.screenshot(shot, phone.button(phone.say("review.finalise")))
     phone.tap_button(phone.say("review.finalise"))
-    visit_row(phone, "state.finalised").wait_for()
+    # Auto-send may have sent it by the time Home shows it.
+    visit_row(phone, ("state.finalised", "state.synced")).wait_for()
 
 
-def visit_row(phone: Phone, state_key: str, checklist_id: str = RETAIL):
-    """Home's row of a visit: one button named by its checklist, site, time and state."""
-    title, state = re.escape(checklist_title(phone, checklist_id)), re.escape(phone.say(state_key))
+def visit_row(phone: Phone, state_key: str | tuple[str, ...], checklist_id: str = RETAIL):
+    """Home's row of a visit: one button named by its checklist, site, time and state (any of
+    several states when `state_key` is a tuple)."""
+    keys = (state_key,) if isinstance(state_key, str) else state_key
+    title = re.escape(checklist_title(phone, checklist_id))
+    state = "(?:" + "|".join(re.escape(phone.say(k)) for k in keys) + ")"
     return phone.role("button", re.compile(f"^{title}.*{state}", re.S)).first
 
 
@@ -157,10 +160,14 @@ def go_home(phone: Phone) -> None:
 
 
 def sync_from_home(phone: Phone, *, synced: int, pending: int = 0) -> None:
-    """Home's Sync now opens the sync screen and starts; wait for its summary."""
+    """Home's Sync now opens the sync screen and starts; wait for its summary. Auto-send may
+    have sent the visits already: then this run has nothing left to send (callers check the
+    server for what arrived)."""
     phone.tap_button(phone.say("home.sync_now"))
-    phone.text(phone.say("sync.summary", synced=synced, conflict=0, rejected=0, pending=pending),
-               exact=True).wait_for()
+    summaries = {phone.say("sync.summary", synced=n, conflict=0, rejected=0, pending=pending)
+                 for n in {synced, 0}}
+    pattern = "^(?:" + "|".join(re.escape(text) for text in summaries) + ")$"
+    phone.text(re.compile(pattern)).first.wait_for()
 
 
 def device_folder(app_data: Path) -> Path:
