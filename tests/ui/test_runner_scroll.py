@@ -29,13 +29,17 @@ def on_screen(phone: Phone, text: str) -> bool:
     return box is not None and 0 <= box["y"] and box["y"] + box["height"] <= VIEWPORT_HEIGHT
 
 
+def wait_until(phone: Phone, condition, what: str) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(200):                      # the scroll animates: poll until it holds
+        if condition():
+            return
+        phone.page.wait_for_timeout(50)       # polling interval, not a wait for a condition
+    raise AssertionError(what)
+
+
 def wait_on_screen(phone: Phone, text: str) -> None:
     phone.text(text, exact=True).first.wait_for()
-    for _ in range(100):                      # the scroll animates: poll until it is in view
-        if on_screen(phone, text):
-            return
-        phone.page.wait_for_timeout(50)
-    raise AssertionError(f"{text!r} never scrolled into view")
+    wait_until(phone, lambda: on_screen(phone, text), f"{text!r} never scrolled into view")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
@@ -48,30 +52,28 @@ def test_next_section_opens_at_its_top_and_review_scrolls_to_the_item(product: P
         choose_language(phone, lang, then_shows="first_run.offline")
     phone.tap_button(phone.say("first_run.offline"))
     phone.button(phone.say("home.new_visit")).wait_for()
-    phone.screenshot(f"issue12-{prefix}-home")
+    phone.screenshot(f"issue12-{prefix}-home", phone.button(phone.say("home.new_visit")))
     start_retail_visit(phone, site_name=None, shot=f"issue12-{prefix}-new-visit")
     sections = retail_sections()
-    phone.screenshot(f"issue12-{prefix}-runner-top")
+    phone.screenshot(f"issue12-{prefix}-runner-top", phone.text(sections[0]["title"][key], exact=True))
     phone.page.mouse.move(206, 500)
     phone.page.mouse.wheel(0, 4000)                      # to the bottom of section 1
-    phone.page.wait_for_timeout(400)
-    phone.mark_before_action()
-    assert not on_screen(phone, sections[0]["items"][0]["text"][key])
+    first_item = sections[0]["items"][0]["text"][key]
+    wait_until(phone, lambda: not on_screen(phone, first_item), "section 1 never scrolled down")
     phone.tap_button(phone.say("runner.next_section"))
     second = sections[1]
     phone.text(second["title"][key], exact=True).wait_for()
     wait_on_screen(phone, second["items"][0]["text"][key])
-    phone.screenshot(f"issue12-{prefix}-runner-next-section")
+    phone.screenshot(f"issue12-{prefix}-runner-next-section", phone.text(second["title"][key], exact=True))
 
     phone.tap(phone.page.get_by_label(phone.say("runner.review"), exact=True).first)
     phone.button(phone.say("review.finalise")).wait_for()
     far = sections[2]["items"][-1]["text"][key]         # a missing item low in section 3
     phone.tap(phone.button(far, exact=False).first)
     wait_on_screen(phone, far)
-    phone.screenshot(f"issue12-{prefix}-runner-jump-from-review")
+    phone.screenshot(f"issue12-{prefix}-runner-jump-from-review", phone.text(far, exact=True))
     phone.tap(phone.page.get_by_label(phone.say("flow.sections"), exact=True).first)
     # each section is one button named by its title and its answered/total
     count = phone.say("flow.answered_of", answered=0, total=len(sections[0]["items"]))
     pattern = (re.escape(sections[0]["title"][key]) + ".*" + re.escape(count)).replace("/", r"\/")
-    phone.button(re.compile(pattern, re.S)).first.wait_for()
-    phone.screenshot(f"issue12-{prefix}-runner-section-list")
+    phone.screenshot(f"issue12-{prefix}-runner-section-list", phone.button(re.compile(pattern, re.S)))
