@@ -87,23 +87,42 @@ def _write_atomically(target: Path, write: Callable[[IO[bytes]], None]) -> None:
     os.replace(handle.name, target)
 
 
+PRINT_PX = 1000  # the longer side of a photo in a PDF report: ≥ 800 px for print, ~100 kB
+
+
 def thumbnail_path(photo_dir: Path, photo: Photo) -> Path:
     """Beside the photo: `<sha[:2]>/<sha>.thumb.jpg`."""
     return photo_path(photo_dir, photo.file_name).with_name(f"{photo.sha256}.thumb.jpg")
 
 
+def print_path(photo_dir: Path, photo: Photo) -> Path:
+    """Beside the photo: `<sha[:2]>/<sha>.print.jpg`."""
+    return photo_path(photo_dir, photo.file_name).with_name(f"{photo.sha256}.print.jpg")
+
+
 def ensure_thumbnail(photo_dir: Path, photo: Photo) -> Path:
-    """The photo's thumbnail (JPEG, longer side ≤ THUMBNAIL_PX), made on first request only.
+    """The photo's thumbnail (JPEG, longer side ≤ THUMBNAIL_PX), made on first request only."""
+    return _ensure_scaled(photo_dir, photo, thumbnail_path(photo_dir, photo), THUMBNAIL_PX, 80)
+
+
+def ensure_print_copy(photo_dir: Path, photo: Photo) -> Path:
+    """The photo for PDF reports (JPEG, longer side ≤ PRINT_PX; a smaller photo keeps its size),
+    made on first use only."""
+    return _ensure_scaled(photo_dir, photo, print_path(photo_dir, photo), PRINT_PX, 82)
+
+
+def _ensure_scaled(photo_dir: Path, photo: Photo, target: Path, longer_side: int,
+                   quality: int) -> Path:
+    """A downscaled JPEG copy of the photo at `target`, made if it is not there yet.
 
     Two first requests at once may both make it; each renames a complete file into place, so
-    a reader never sees half a thumbnail."""
-    target = thumbnail_path(photo_dir, photo)
+    a reader never sees half a copy."""
     if target.exists():
         return target
     with Image.open(photo_path(photo_dir, photo.file_name)) as image:
-        image.draft("RGB", (THUMBNAIL_PX, THUMBNAIL_PX))  # JPEG: decode at a reduced scale
+        image.draft("RGB", (longer_side, longer_side))  # JPEG: decode at a reduced scale
         small = ImageOps.exif_transpose(image)  # phones store rotation in EXIF
-        small.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
+        small.thumbnail((longer_side, longer_side))
         if small.mode in ("RGBA", "LA", "P", "PA"):
             # Transparent PNG areas become white, not JPEG's default black.
             rgba = small.convert("RGBA")
@@ -112,7 +131,7 @@ def ensure_thumbnail(photo_dir: Path, photo: Photo) -> Path:
             small = flat
         elif small.mode != "RGB":
             small = small.convert("RGB")
-        _write_atomically(target, lambda handle: small.save(handle, "JPEG", quality=80,
+        _write_atomically(target, lambda handle: small.save(handle, "JPEG", quality=quality,
                                                             optimize=True))
     return target
 
