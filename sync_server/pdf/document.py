@@ -114,9 +114,15 @@ class ReportPDF(FPDF):
         """A table with a shaded heading row (repeated on each page) and wrapping cells;
         `colours` tints a row's text (e.g. red for a row below target)."""
         self.set_font(size=size)
+        # Charts leave their colours set; a table must not inherit them.
+        self.set_fill_color(255, 255, 255)
+        self.set_draw_color(*RULE)
+        self.set_line_width(0.2)
+        self.set_text_color(*INK)
         heading_style = FontFace(emphasis="", color=ACCENT, fill_color=HEAD_FILL)
         with self.table(col_widths=tuple(widths), text_align="LEFT", headings_style=heading_style,
                         line_height=size * 0.48, padding=1.2, borders_layout="HORIZONTAL_LINES",
+                        cell_fill_mode="NONE",
                         first_row_as_headings=True) as table:
             header = table.row()
             for text in headings:
