@@ -16,7 +16,7 @@ from audit_app.domain import Item, Kind, Observation
 from audit_app.domain.formats import against_limit, percent, value_text, weight
 
 from .data import VisitReportData
-from .document import FAIL, MUTED, NA, OUTCOME_COLOURS, RULE, ReportPDF
+from .document import FAIL, INK, MUTED, NA, OUTCOME_COLOURS, RULE, ReportPDF
 from .fonts import FontFiles
 from .review import Review
 from .words import Words
@@ -185,31 +185,42 @@ def _draw_photo(pdf: ReportPDF, path: Path | None, x: float, y: float, w: float,
     pdf.set_text_color(33, 33, 33)
 
 
-def _text_block(pdf: ReportPDF, line: Line, x: float, width: float, dry: bool) -> float:
-    """The item's text lines in a column at `x`, `width` wide, from the current y; its height."""
+def _text_parts(pdf: ReportPDF, line: Line) -> list[tuple[str, float, tuple[int, int, int]]]:
+    """The item's text, value, staff, note and source, each as (text, size, colour)."""
     words = pdf.words
-    y0 = pdf.get_y()
-    parts: list[tuple[str, float, tuple[int, int, int] | None]] = [(line.text, 10.5, None)]
+    parts = [(line.text, 10.5, INK)]
     if line.value:
-        parts.append((line.value, 10, None))
+        parts.append((line.value, 10, INK))
     if line.staff:
         parts.append((words("pdf.item.staff", name=line.staff), 9, MUTED))
     if line.note:
-        parts.append((words("pdf.item.note", note=line.note), 9.5, None))
+        parts.append((words("pdf.item.note", note=line.note), 9.5, INK))
     if line.item is not None:
         parts.append((words("pdf.item.source", source=line.item.source), 8, MUTED))
-    height = 0.0
-    for text, size, colour in parts:
+    return [(pdf.t(text), size, colour) for text, size, colour in parts]
+
+
+def _measure(pdf: ReportPDF, parts: list[tuple[str, float, tuple[int, int, int]]],
+             width: float) -> list[float]:
+    """Each part's height in a column `width` wide (one dry run each: line breaking is the
+    costliest step of a report)."""
+    heights = []
+    for text, size, _ in parts:
         pdf.set_font(size=size)
-        lines = pdf.multi_cell(width, size * 0.47, pdf.t(text), align="L", dry_run=True,
-                               output="LINES")
-        if not dry:
-            pdf.set_xy(x, y0 + height)
-            pdf.set_text_color(*(colour or (33, 33, 33)))
-            pdf.multi_cell(width, size * 0.47, pdf.t(text), align="L")
-        height += len(lines) * size * 0.47 + 0.8
-    pdf.set_text_color(33, 33, 33)
-    return height
+        lines = pdf.multi_cell(width, size * 0.47, text, align="L", dry_run=True, output="LINES")
+        heights.append(len(lines) * size * 0.47 + 0.8)
+    return heights
+
+
+def _draw_parts(pdf: ReportPDF, parts: list[tuple[str, float, tuple[int, int, int]]],
+                heights: list[float], x: float, y: float, width: float) -> None:
+    for (text, size, colour), height in zip(parts, heights, strict=True):
+        pdf.set_font(size=size)
+        pdf.set_text_color(*colour)
+        pdf.set_xy(x, y)
+        pdf.multi_cell(width, size * 0.47, text, align="L")
+        y += height
+    pdf.set_text_color(*INK)
 
 
 def _tags(pdf: ReportPDF, line: Line, x: float, y: float) -> None:
@@ -260,14 +271,15 @@ def _item(pdf: ReportPDF, line: Line, photos: dict[str, Path | None]) -> None:
     placed = _photo_layout(beside, photos) if beside else []
     photo_height = max((dy + h for _, _, dy, _, h in placed), default=0.0)
     tag_height = 12.0 if line.item is not None and line.item.critical else 6.0
-    text_height = _text_block(pdf, line, text_x, text_width, dry=True)
+    parts = _text_parts(pdf, line)
+    heights = _measure(pdf, parts, text_width)
+    text_height = sum(heights)
     block = max(text_height, photo_height, tag_height) + 3
     if block < pdf.eph:
         pdf.ensure_space(block)
     top = pdf.get_y() + 1
     _tags(pdf, line, left, top)
-    pdf.set_xy(text_x, top)
-    _text_block(pdf, line, text_x, text_width, dry=False)
+    _draw_parts(pdf, parts, heights, text_x, top, text_width)
     column_x = left + full - PHOTO_COLUMN
     for sha, dx, dy, w, h in placed:
         _draw_photo(pdf, photos.get(sha), column_x + dx, top + dy, w, h)
