@@ -48,6 +48,7 @@ def get_visit_pdf(user: VisitReader, sessions: SessionsDep, checklists: Checklis
 
 FilterId = Annotated[str | None, Query(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")]
 DEFAULT_WEEKS = 8
+MAX_DAYS = 371  # a year and a week: the weekly chart stays readable (53 weeks)
 
 
 @router.get("/reports/scorecard.pdf", response_class=Response, responses=_PDF)
@@ -59,12 +60,17 @@ def get_scorecard_pdf(
     lang: Lang = "en",
 ) -> Response:
     """A site's scorecard (`site_id`), or without it one section per site of the caller's
-    region after a comparison page. Period: `from`–`to`, by default the last 8 weeks."""
+    region after a comparison page. Period: `from`–`to` (at most 371 days), by default the
+    last 8 weeks."""
     last = date_to or clock().date()
     first = date_from or last - dt.timedelta(weeks=DEFAULT_WEEKS) + dt.timedelta(days=1)
     if first > last:
         raise ApiError(422, INVALID_REQUEST, "the request is not valid", [ErrorDetail(
             code="date_range", path="query.from", message="`from` must not be after `to`")])
+    if (last - first).days >= MAX_DAYS:
+        raise ApiError(422, INVALID_REQUEST, "the request is not valid", [ErrorDetail(
+            code="date_range", path="query.from",
+            message=f"a scorecard covers at most {MAX_DAYS} days")])
     period = Period(first, last)
     with sessions() as session:
         sites = scorecard_sites(session, user, site_id, region)

@@ -60,6 +60,7 @@ def weekly_trend(pdf: ReportPDF, rows: Sequence[TrendRow], first: dt.date, last:
     width = pdf.w - pdf.r_margin - left
     _axes(pdf, left, top, width, height)
     step = width / max(len(weeks), 1)
+    label_every = -(-len(weeks) // 14)  # at most 14 date labels under the axis
     points = [(left + step * (n + 0.5), _y(top, height, rates[w]))
               for n, w in enumerate(weeks) if rates.get(w) is not None]
     _target_line(pdf, left, top, width, height)
@@ -73,7 +74,7 @@ def weekly_trend(pdf: ReportPDF, rows: Sequence[TrendRow], first: dt.date, last:
         if rate is not None:
             pdf.set_fill_color(*(FAIL if rate < TARGET else PASS))
             pdf.circle(x, _y(top, height, rate), 1.1, style="F")
-        if len(weeks) <= 14 or n % 2 == 0:
+        if n % label_every == 0:
             pdf.set_font(size=6.5)
             pdf.set_text_color(*MUTED)
             pdf.set_xy(x - 8, top + height + 1)

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 @dataclass(frozen=True)
 class Review:
-    state: str                       # already in the report's language
-    flags: tuple[str, ...] = ()      # each flag's text, in the report's language
+    state: str                       # as the review records it (e.g. "approved")
+    flags: tuple[str, ...] = ()      # each flag's text as recorded
 
 
 def visit_review(_session: Session, _visit_id: str, _revision: int) -> Review | None:

@@ -201,25 +201,35 @@ def _text_parts(pdf: ReportPDF, line: Line) -> list[tuple[str, float, tuple[int,
 
 
 def _measure(pdf: ReportPDF, parts: list[tuple[str, float, tuple[int, int, int]]],
-             width: float) -> list[float]:
-    """Each part's height in a column `width` wide (one dry run each: line breaking is the
-    costliest step of a report)."""
-    heights = []
+             width: float) -> list[list[str]]:
+    """Each part broken into lines for a column `width` wide, once: line breaking is the
+    costliest step of a report, so the lines are drawn as they are, cell by cell."""
+    broken = []
     for text, size, _ in parts:
         pdf.set_font(size=size)
-        lines = pdf.multi_cell(width, size * 0.47, text, align="L", dry_run=True, output="LINES")
-        heights.append(len(lines) * size * 0.47 + 0.8)
-    return heights
+        if pdf.get_string_width(text) <= width:
+            broken.append([text])
+        else:
+            broken.append(pdf.multi_cell(width, size * 0.47, text, align="L", dry_run=True,
+                                         output="LINES"))
+    return broken
+
+
+def _heights(parts: list[tuple[str, float, tuple[int, int, int]]],
+             broken: list[list[str]]) -> list[float]:
+    return [len(lines) * size * 0.47 + 0.8 for (_, size, _), lines in zip(parts, broken, strict=True)]
 
 
 def _draw_parts(pdf: ReportPDF, parts: list[tuple[str, float, tuple[int, int, int]]],
-                heights: list[float], x: float, y: float, width: float) -> None:
-    for (text, size, colour), height in zip(parts, heights, strict=True):
+                broken: list[list[str]], x: float, y: float, width: float) -> None:
+    for (_, size, colour), lines in zip(parts, broken, strict=True):
         pdf.set_font(size=size)
         pdf.set_text_color(*colour)
-        pdf.set_xy(x, y)
-        pdf.multi_cell(width, size * 0.47, text, align="L")
-        y += height
+        for line in lines:
+            pdf.set_xy(x, y)
+            pdf.cell(width, size * 0.47, line)
+            y += size * 0.47
+        y += 0.8
     pdf.set_text_color(*INK)
 
 
@@ -272,14 +282,14 @@ def _item(pdf: ReportPDF, line: Line, photos: dict[str, Path | None]) -> None:
     photo_height = max((dy + h for _, _, dy, _, h in placed), default=0.0)
     tag_height = 12.0 if line.item is not None and line.item.critical else 6.0
     parts = _text_parts(pdf, line)
-    heights = _measure(pdf, parts, text_width)
-    text_height = sum(heights)
+    broken = _measure(pdf, parts, text_width)
+    text_height = sum(_heights(parts, broken))
     block = max(text_height, photo_height, tag_height) + 3
     if block < pdf.eph:
         pdf.ensure_space(block)
     top = pdf.get_y() + 1
     _tags(pdf, line, left, top)
-    _draw_parts(pdf, parts, heights, text_x, top, text_width)
+    _draw_parts(pdf, parts, broken, text_x, top, text_width)
     column_x = left + full - PHOTO_COLUMN
     for sha, dx, dy, w, h in placed:
         _draw_photo(pdf, photos.get(sha), column_x + dx, top + dy, w, h)

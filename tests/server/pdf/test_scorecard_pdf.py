@@ -50,6 +50,9 @@ def test_who_may_have_which_scorecard(server: Server) -> None:
     backwards = server.client.get("/api/v1/reports/scorecard.pdf", headers=server.auth("admin"),
                                   params={"from": "2026-12-01", "to": "2026-11-01"})
     assert backwards.status_code == 422
+    too_long = server.client.get("/api/v1/reports/scorecard.pdf", headers=server.auth("admin"),
+                                 params={"from": "0001-01-01", "to": "9999-12-31"})
+    assert too_long.status_code == 422 and "371 days" in too_long.text
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
