@@ -87,7 +87,8 @@ def _write_atomically(target: Path, write: Callable[[IO[bytes]], None]) -> None:
     os.replace(handle.name, target)
 
 
-PRINT_PX = 1000  # the longer side of a photo in a PDF report: ≥ 800 px for print, ~100 kB
+PRINT_PX = 1000  # the longer side of a photo in a PDF report at most: ~100 kB
+PRINT_MIN_PX = 800  # and at least (when the photo has that many): sharp at print size
 
 
 def thumbnail_path(photo_dir: Path, photo: Photo) -> Path:
@@ -108,11 +109,12 @@ def ensure_thumbnail(photo_dir: Path, photo: Photo) -> Path:
 def ensure_print_copy(photo_dir: Path, photo: Photo) -> Path:
     """The photo for PDF reports (JPEG, longer side ≤ PRINT_PX; a smaller photo keeps its size),
     made on first use only."""
-    return _ensure_scaled(photo_dir, photo, print_path(photo_dir, photo), PRINT_PX, 82)
+    return _ensure_scaled(photo_dir, photo, print_path(photo_dir, photo), PRINT_PX, 82,
+                          at_least=PRINT_MIN_PX)
 
 
 def _ensure_scaled(photo_dir: Path, photo: Photo, target: Path, longer_side: int,
-                   quality: int) -> Path:
+                   quality: int, at_least: int | None = None) -> Path:
     """A downscaled JPEG copy of the photo at `target`, made if it is not there yet.
 
     Two first requests at once may both make it; each renames a complete file into place, so
@@ -120,7 +122,12 @@ def _ensure_scaled(photo_dir: Path, photo: Photo, target: Path, longer_side: int
     if target.exists():
         return target
     with Image.open(photo_path(photo_dir, photo.file_name)) as image:
-        image.draft("RGB", (longer_side, longer_side))  # JPEG: decode at a reduced scale
+        # JPEG: decode at a reduced scale, no smaller than `at_least` on the longer side (a
+        # 1600×1200 camera photo decodes at 800×600 for print: a quarter of the work).
+        floor = at_least or longer_side
+        width, height = image.size
+        image.draft("RGB", (max(1, floor * width // max(width, height)),
+                            max(1, floor * height // max(width, height))))
         small = ImageOps.exif_transpose(image)  # phones store rotation in EXIF
         small.thumbnail((longer_side, longer_side))
         if small.mode in ("RGBA", "LA", "P", "PA"):
