@@ -65,16 +65,31 @@ def check_image(body: bytes, max_pixels: int) -> CheckedPhoto:
     return CheckedPhoto(media_type, extension, width, height)
 
 
+PRINT_PX = 1000  # the longer side of a photo in a PDF report at most: ~100 kB
+PRINT_MIN_PX = 800  # and at least (when the photo has that many): sharp at print size
+
+
 def thumbnail_key(photo: Photo) -> str:
     """Beside the photo: `<sha[:2]>/<sha>.thumb.jpg`."""
     return f"{photo.sha256[:2]}/{photo.sha256}.thumb.jpg"
 
 
-def _thumbnail_of(body: bytes) -> bytes:
+def print_key(photo: Photo) -> str:
+    """Beside the photo: `<sha[:2]>/<sha>.print.jpg`."""
+    return f"{photo.sha256[:2]}/{photo.sha256}.print.jpg"
+
+
+def _scaled(body: bytes, longer_side: int, quality: int, at_least: int | None = None) -> bytes:
+    """A downscaled JPEG copy of the photo `body`."""
     with Image.open(io.BytesIO(body)) as image:
-        image.draft("RGB", (THUMBNAIL_PX, THUMBNAIL_PX))  # JPEG: decode at a reduced scale
+        # JPEG: decode at a reduced scale, no smaller than `at_least` on the longer side (a
+        # 1600×1200 camera photo decodes at 800×600 for print: a quarter of the work).
+        floor = at_least or longer_side
+        width, height = image.size
+        image.draft("RGB", (max(1, floor * width // max(width, height)),
+                            max(1, floor * height // max(width, height))))
         small = ImageOps.exif_transpose(image)  # phones store rotation in EXIF
-        small.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
+        small.thumbnail((longer_side, longer_side))
         if small.mode in ("RGBA", "LA", "P", "PA"):
             # Transparent PNG areas become white, not JPEG's default black.
             rgba = small.convert("RGBA")
@@ -84,19 +99,32 @@ def _thumbnail_of(body: bytes) -> bytes:
         elif small.mode != "RGB":
             small = small.convert("RGB")
         out = io.BytesIO()
-        small.save(out, "JPEG", quality=80, optimize=True)
+        small.save(out, "JPEG", quality=quality, optimize=True)
         return out.getvalue()
+
+
+def _ensure_scaled(store: BlobStore, photo: Photo, key: str, longer_side: int, quality: int,
+                   at_least: int | None = None) -> str:
+    """A downscaled copy of the photo kept under `key` in the photo's own store (so every node
+    serves the one made by any), made if it is not there yet. Two first requests at once may
+    both make it; the store keeps one (same bytes either way)."""
+    if not store.exists(key):
+        store.put_new(key, _scaled(store.read(photo.file_name), longer_side, quality, at_least),
+                      "image/jpeg")
+    return key
 
 
 def ensure_thumbnail(store: BlobStore, photo: Photo) -> str:
     """The key of the photo's thumbnail (JPEG, longer side ≤ THUMBNAIL_PX), made on first
-    request only and kept in the same store, so every node serves the one made by any.
+    request only."""
+    return _ensure_scaled(store, photo, thumbnail_key(photo), THUMBNAIL_PX, 80)
 
-    Two first requests at once may both make it; the store keeps one (same bytes either way)."""
-    key = thumbnail_key(photo)
-    if not store.exists(key):
-        store.put_new(key, _thumbnail_of(store.read(photo.file_name)), "image/jpeg")
-    return key
+
+def ensure_print_copy(store: BlobStore, photo: Photo) -> bytes:
+    """The photo for PDF reports (JPEG, longer side ≤ PRINT_PX; a smaller photo keeps its
+    size), made on first use only."""
+    return store.read(_ensure_scaled(store, photo, print_key(photo), PRINT_PX, 82,
+                                     at_least=PRINT_MIN_PX))
 
 
 def store_photo(session: Session, store: BlobStore, sha256: str, body: bytes, photo: CheckedPhoto,

@@ -14,6 +14,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_CHECKLIST_DIR = Path(__file__).resolve().parent.parent / "checklists"
 MB = 1024 * 1024
+# Debian's fonts-noto-cjk: the full face the PDF reports fall back to for characters the app's
+# subset lacks (sync_server/pdf/fonts.py).
+DEBIAN_NOTO_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 
 
 class Settings(BaseSettings):
@@ -30,6 +33,9 @@ class Settings(BaseSettings):
     # Every other request body (a visit is a few kB; this only stops abuse).
     max_request_bytes: int = Field(default=5 * MB, gt=0)
     sqlite_busy_timeout_ms: int = Field(default=10_000, ge=0)
+    # The full Noto Sans CJK collection for PDF text outside the bundled subset; a path that
+    # does not exist means "subset only" (missing characters are then drawn as [U+XXXX]).
+    cjk_font: Path = DEBIAN_NOTO_CJK
     # Photos and thumbnails: on this node's disk (under data_dir) or in an S3-compatible bucket
     # that several nodes share (docs/scaling.md). Secrets are SecretStr: never in a repr or log.
     photo_store: Literal["local", "s3"] = "local"

@@ -68,6 +68,10 @@ def _tls() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=certifi.where())
 
 
+def _pdf_lang(lang: str) -> str:
+    return "zh" if lang.lower().startswith("zh") else "en"
+
+
 class ReportsClient:
     def __init__(self, server_url: str, token: str, *,
                  transport: httpx.BaseTransport | None = None,
@@ -124,6 +128,14 @@ class ReportsClient:
 
     def photo(self, sha256: str, size: Literal["full", "thumb"] = "thumb") -> bytes:
         return self._get(f"/photos/{sha256}", {"size": size}).content
+
+    def visit_pdf(self, visit_id: str, lang: str) -> bytes:
+        """The server's PDF report of one visit, in the app's language."""
+        return self._get(f"/visits/{visit_id}.pdf", {"lang": _pdf_lang(lang)}).content
+
+    def scorecard_pdf(self, params: Mapping[str, str], lang: str) -> bytes:
+        """The server's scorecard PDF of the site (or region) and period in `params`."""
+        return self._get("/reports/scorecard.pdf", {**params, "lang": _pdf_lang(lang)}).content
 
     def sites(self) -> list[SiteInfo]:
         return self._parse(_SITES.validate_json, "/sites")

@@ -57,5 +57,12 @@ class ReportSource:
         """The server's CSV of the rows on screen (never from the cache: an export is fresh)."""
         return self.client.compliance_csv(group_by, params)
 
+    def visit_pdf(self, visit_id: str, lang: str) -> bytes:
+        """PDFs are made fresh by the server, never cached (like the CSV)."""
+        return self.client.visit_pdf(visit_id, lang)
+
+    def scorecard_pdf(self, params: Mapping[str, str], lang: str) -> bytes:
+        return self.client.scorecard_pdf(params, lang)
+
     def photo(self, sha256: str, size: Literal["full", "thumb"] = "thumb") -> bytes:
         return self.client.photo(sha256, size)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from audit_app.domain import Checklist, Item, Kind, Observation
+from audit_app.domain import Checklist
 
 from . import formats
 from .labels import Labeller
@@ -63,25 +63,6 @@ class VisitView:
     missing_photos: tuple[str, ...]
 
 
-def _value_text(item: Item | None, observation: Observation) -> str | None:
-    value = observation.value
-    if observation.na or value is None or isinstance(value, bool):
-        return None  # a check's outcome says it all
-    if item is None:
-        return str(value)
-    if item.kind is Kind.TIMED and isinstance(value, int | float):
-        return formats.duration(float(value), item.unit)
-    if item.kind is Kind.RATING:
-        return f"{value} / {item.rating_scale}"
-    return str(value)
-
-
-def _threshold_text(item: Item | None, peak: bool) -> str | None:
-    if item is None or item.kind is not Kind.TIMED:
-        return None
-    return formats.duration(item.threshold_for(peak), item.unit)
-
-
 def visit_view(detail: VisitDetail, checklist: Checklist | None, labeller: Labeller) -> VisitView:
     """Observations in checklist order (unknown items last), each with the server's outcome."""
     visit = detail.visit
@@ -98,8 +79,8 @@ def visit_view(detail: VisitDetail, checklist: Checklist | None, labeller: Label
             item_key=observation.item_key,
             text=labeller.text(item.text) if item is not None else observation.item_key,
             outcome=scored.outcome if scored is not None else None,
-            value_text=_value_text(item, observation),
-            threshold_text=_threshold_text(item, visit.context.peak),
+            value_text=formats.value_text(item, observation),
+            threshold_text=formats.threshold_text(item, visit.context.peak),
             critical=bool(item is not None and item.critical), note=observation.note,
             photos=tuple(observation.photos), staff_id=observation.staff_id))
     return VisitView(

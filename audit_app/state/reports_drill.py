@@ -15,6 +15,8 @@ from audit_app.reports.models import VisitDetail
 from .errors import refuse
 
 if TYPE_CHECKING:
+    from audit_app.reports.source import ReportSource
+
     from .reports import ReportsSession
 
 
@@ -125,4 +127,35 @@ class ReportsDrillDown:
                 source.client.close()
             await save(f"compliance-{group_by}-{params['from']}-{params['to']}.csv", data)
             self.app.flash = "reports.exported"
+        return await self._act(action)
+
+    async def save_visit_pdf(self: ReportsSession,
+                             save: Callable[[str, bytes], Awaitable[object]]) -> bool:
+        """The server's PDF report of the visit on screen, in the app's language, handed to the
+        platform's save dialog (a download in a browser)."""
+        visit_id, lang = self.visit_id, self.app.lang
+        if visit_id is None:
+            return False
+        return await self._save_pdf(lambda source: source.visit_pdf(visit_id, lang),
+                                    f"visit-{visit_id[:8]}-{lang}.pdf", save)
+
+    async def save_site_pdf(self: ReportsSession,
+                            save: Callable[[str, bytes], Awaitable[object]]) -> bool:
+        """The server's scorecard PDF of the site on screen over the chosen period."""
+        params, lang = self.params(site=True), self.app.lang
+        name = f"scorecard-{params.get('site_id', 'region')}-{params['from']}-{params['to']}-{lang}.pdf"
+        return await self._save_pdf(lambda source: source.scorecard_pdf(params, lang), name, save)
+
+    async def _save_pdf(self: ReportsSession, fetch: Callable[[ReportSource], bytes], name: str,
+                        save: Callable[[str, bytes], Awaitable[object]]) -> bool:
+        async def action() -> None:
+            source = await self._open_source()
+            try:
+                data = await asyncio.to_thread(fetch, source)
+            except ReportsError as exc:
+                raise refusal(exc) from exc
+            finally:
+                source.client.close()
+            await save(name, data)
+            self.app.flash = "pdf.saved"
         return await self._act(action)

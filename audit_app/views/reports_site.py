@@ -8,13 +8,16 @@ from audit_app.i18n import t
 from audit_app.state import AppState
 from audit_app.state.reports import ReportsRoute
 
-from .common import back_button, on, screen, section_title
-from .reports_parts import chart_and_table, filter_summary, status_banner, wide_button
+from .common import TOUCH, back_button, on, screen, section_title
+from .reports_parts import chart_and_table, filter_summary, pdf_saver, status_banner, wide_button
+from .routes import Services
 
 
-def site_view(state: AppState, _services: object = None) -> ft.View:
+def site_view(state: AppState, services: Services) -> ft.View:
     reports = state.reports
     lang = state.lang
+    pdf = ft.IconButton(ft.Icons.PICTURE_AS_PDF, tooltip=t(lang, "pdf.save_scorecard"), width=TOUCH,
+                        height=TOUCH, on_click=on(reports.save_site_pdf, pdf_saver(services, lang)))
     body: list[ft.Control | None] = [filter_summary(reports), status_banner(reports),
                                      wide_button(t(lang, "reports.site.visits"), on(reports.open_visits),
                                                  icon=ft.Icons.LIST_ALT, filled=False)]
@@ -26,4 +29,4 @@ def site_view(state: AppState, _services: object = None) -> ft.View:
         body += [section_title(t(lang, "reports.site.items")),
                  *chart_and_table(reports, "site/item", items, with_source=True, chart=False)]
     return screen(state, ReportsRoute.SITE, reports.site_name, body,
-                  leading=back_button(state, on(reports.back, ReportsRoute.OVERVIEW)))
+                  leading=back_button(state, on(reports.back, ReportsRoute.OVERVIEW)), actions=[pdf])

@@ -9,8 +9,9 @@ from audit_app.i18n import t
 from audit_app.state import AppState
 from audit_app.state.reports import ReportsRoute
 
-from .common import FAIL_COLOUR, NA_COLOUR, PASS_COLOUR, back_button, on, screen
-from .reports_parts import status_banner
+from .common import FAIL_COLOUR, NA_COLOUR, PASS_COLOUR, TOUCH, back_button, on, screen
+from .reports_parts import pdf_saver, status_banner
+from .routes import Services
 
 OUTCOME = {"pass": ("reports.outcome.pass", PASS_COLOUR), "fail": ("reports.outcome.fail", FAIL_COLOUR),
            "na": ("reports.outcome.na", NA_COLOUR)}
@@ -25,9 +26,11 @@ def _photo(reports, sha: str, lang: str) -> ft.Control:
                     semantics_label=t(lang, "reports.visit.photo"))
 
 
-def visit_view(state: AppState, _services: object = None) -> ft.View:
+def visit_view(state: AppState, services: Services) -> ft.View:
     reports = state.reports
     lang = state.lang
+    pdf = ft.IconButton(ft.Icons.PICTURE_AS_PDF, tooltip=t(lang, "pdf.save_visit"), width=TOUCH,
+                        height=TOUCH, on_click=on(reports.save_visit_pdf, pdf_saver(services, lang)))
     view = reports.visit
     body: list[ft.Control | None] = [status_banner(reports)]
     if view is not None:
@@ -64,4 +67,5 @@ def visit_view(state: AppState, _services: object = None) -> ft.View:
         if loose:
             body.append(ft.Row([_photo(reports, sha, lang) for sha in loose], wrap=True))
     return screen(state, ReportsRoute.VISIT, t(lang, "reports.title_visit"), body,
-                  leading=back_button(state, on(reports.back, ReportsRoute.VISITS)))
+                  leading=back_button(state, on(reports.back, ReportsRoute.VISITS)),
+                  actions=[pdf] if view is not None else None)

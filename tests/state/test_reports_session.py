@@ -144,3 +144,26 @@ def test_csv_export_hands_the_servers_rows_for_the_screen_to_the_save_dialog(man
     lines = data.decode("utf-8").splitlines()
     assert lines[0].startswith("key,label,") and len(lines) == 1 + len(reports._answers["staff"].rows)
     assert manager.flash == "reports.exported"
+
+
+def test_pdf_actions_hand_the_servers_pdfs_in_the_app_language_to_the_save_dialog(
+        manager: AppState) -> None:
+    reports = manager.reports
+    run(reports.open())
+    site_id = reports._answers["site"].rows[0].key
+    assert run(reports.open_site(site_id)), manager.error
+    saved: list[tuple[str, bytes]] = []
+
+    async def save(name: str, data: bytes) -> None:
+        saved.append((name, data))
+
+    assert run(manager.set_language("zh-CN"))
+    assert run(reports.save_site_pdf(save)), manager.error
+    assert run(reports.open_visits()), manager.error
+    assert run(reports.open_visit(reports.visit_list[0].id)), manager.error
+    assert run(reports.save_visit_pdf(save)), manager.error
+    (site_name, site_pdf), (visit_name, visit_pdf) = saved
+    assert site_name == f"scorecard-{site_id}-2026-11-01-2026-11-23-zh-CN.pdf"
+    assert visit_name.startswith("visit-") and visit_name.endswith("-zh-CN.pdf")
+    assert site_pdf.startswith(b"%PDF-") and visit_pdf.startswith(b"%PDF-")
+    assert manager.flash == "pdf.saved"
