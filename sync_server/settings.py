@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     # Every other request body (a visit is a few kB; this only stops abuse).
     max_request_bytes: int = Field(default=5 * MB, gt=0)
     sqlite_busy_timeout_ms: int = Field(default=10_000, ge=0)
+    # Integrity flags on every stored revision and photo (docs/integrity.md); off only to
+    # measure what they cost (bench/integrity.py).
+    integrity_signals: bool = True
 
     @property
     def resolved_database_url(self) -> str:

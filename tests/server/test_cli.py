@@ -86,8 +86,11 @@ def test_settings_come_from_audit_environment_variables(tmp_path: Path) -> None:
 
 def test_readme_documents_every_setting_and_command() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
+    # The README links the per-subject reference docs; a setting may be documented there.
+    documented = readme + "".join(path.read_text(encoding="utf-8")
+                                  for path in sorted((REPO / "docs").glob("*.md")))
     for name in Settings.model_fields:
-        assert f"AUDIT_{name.upper()}" in readme, name
+        assert f"AUDIT_{name.upper()}" in documented, name
     for command in ("audit-server serve", "audit-server create-user", "audit-server revoke-user",
                     "audit-server enrol", "audit-server demo", "POST /enrol", "GET /photos/{sha256}"):
         assert command in readme, command
