@@ -83,7 +83,8 @@ def _demo(settings: Settings, visits: int, app_url: str, server_url: str) -> int
     from .demo import DemoError, describe, load_demo  # only this command needs it
 
     try:
-        print(describe(load_demo(settings, visits=visits), app_url=app_url, server_url=server_url))
+        print(describe(load_demo(settings, visits=visits, now=dt.datetime.now(dt.UTC)),
+                       app_url=app_url, server_url=server_url))
     except DemoError as exc:
         print(f"audit-server: {exc}", file=sys.stderr)
         return 1

@@ -22,7 +22,7 @@ from typing import Any
 import imagehash
 from PIL import Image
 from sqlalchemy import and_, delete, insert, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from audit_app.domain import Checklist, Visit
 from audit_app.domain.integrity import (
@@ -160,6 +160,13 @@ def revision_flags(session: Session, visit: Visit, checklist: Checklist,
     session.execute(delete(VisitFlag).where(VisitFlag.other_visit_id == visit.id))
     if rows:
         session.execute(insert(VisitFlag), rows)
+
+
+def index_photo(sessions: sessionmaker[Session], sha256: str, body: bytes) -> None:
+    """After a photo is stored: its pHash, then the visits citing it that now look like others."""
+    value = perceptual_hash(body)
+    with sessions.begin() as session:
+        photo_arrived(session, sha256, value)
 
 
 def photo_arrived(session: Session, sha256: str, value: int) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..access import readable_photo
 from ..deps import AuditorUser, CurrentUser, SessionDep, SessionsDep, SettingsDep
 from ..errors import NOT_FOUND, ApiError, error_responses
-from ..integrity import perceptual_hash, photo_arrived
+from ..integrity import index_photo
 from ..photo_store import check_hash, check_image, ensure_thumbnail, photo_path, store_photo
 from ..schemas import MissingAnswer, MissingQuery, PhotoReceipt
 from ..settings import Settings
@@ -42,9 +42,7 @@ def _receive(sessions: sessionmaker[Session], settings: Settings, user: User, sh
         created = store_photo(session, settings.photo_dir, sha256, body, checked, user.id,
                               dt.datetime.now(dt.UTC))
     if created and settings.integrity_signals:
-        value = perceptual_hash(body)
-        with sessions.begin() as session:
-            photo_arrived(session, sha256, value)
+        index_photo(sessions, sha256, body)
     return created, PhotoReceipt(sha256=sha256, status="created" if created else "present",
                                  media_type=checked.media_type, width=checked.width,
                                  height=checked.height)

@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import ImageEnhance
 
-from bench.support.scenes import jpeg, scene
 from sync_server.app import create_app
+from sync_server.demo_photos import jpeg, scene
 
 from .conftest import Server
 from .images import sha
