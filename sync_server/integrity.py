@@ -5,7 +5,8 @@ cross-visit ones, each an index lookup: `duplicate_photo` (visit_photos by sha25
 `copied_text` (visit_texts by text hash), `similar_photo` (photo_hashes by band).
 
 Timing: a revision's photo and text index rows are written with the revision; its flags are
-computed in a transaction of their own right after it commits. Of two visits stored at once,
+computed right after it commits, and written in a transaction of their own (none when there is
+nothing to write, the usual honest first revision). Of two visits stored at once,
 the one whose flags are computed second therefore sees the other, and a cross-visit flag is
 written on both visits. A photo uploaded after its visit gets its similarity checked when it
 arrives. Flags never change a score."""
@@ -126,11 +127,23 @@ def _similar_rows(session: Session, own: tuple[str, int], photos: dict[str, int]
     return rows
 
 
-def revision_flags(session: Session, visit: Visit, checklist: Checklist,
-                   received_at: dt.datetime) -> None:
-    """Compute and store the flags of the just-stored revision `visit` (caller commits).
+def store_revision_flags(sessions: sessionmaker[Session], visit: Visit, checklist: Checklist,
+                         received_at: dt.datetime) -> None:
+    """Compute the flags of the just-stored revision `visit`, then write them, replacing what
+    other visits said about its earlier revisions. The reading is done before the write
+    transaction, which an honest first revision never opens (nothing to write)."""
+    with sessions() as session:
+        rows = revision_flag_rows(session, visit, checklist, received_at)
+    if rows or visit.revision > 1:
+        with sessions.begin() as session:
+            session.execute(delete(VisitFlag).where(VisitFlag.other_visit_id == visit.id))
+            if rows:
+                session.execute(insert(VisitFlag), rows)
 
-    Flags other visits hold about this one (from its earlier revisions) are replaced."""
+
+def revision_flag_rows(session: Session, visit: Visit, checklist: Checklist,
+                       received_at: dt.datetime) -> list[dict[str, object]]:
+    """The `visit_flags` rows of the revision `visit`, and of the other visits it points at."""
     own = (visit.id, visit.revision)
     site = session.get(Site, visit.site_id)
     flags: list[Flag] = [*too_fast(visit, checklist), *clock_skew(visit, received_at)]
@@ -157,9 +170,7 @@ def revision_flags(session: Session, visit: Visit, checklist: Checklist,
         stored = {sha: value for sha, value in session.execute(
             select(PhotoHash.sha256, PhotoHash.phash).where(PhotoHash.sha256.in_(sorted(shas))))}
         rows += _similar_rows(session, own, {sha: v & ((1 << 64) - 1) for sha, v in stored.items()})
-    session.execute(delete(VisitFlag).where(VisitFlag.other_visit_id == visit.id))
-    if rows:
-        session.execute(insert(VisitFlag), rows)
+    return rows
 
 
 def index_photo(sessions: sessionmaker[Session], sha256: str, body: bytes) -> None:

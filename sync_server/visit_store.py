@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from audit_app.domain import Checklist, Outcome, Visit, VisitScore, canonical_json, content_hash, score_visit
 
 from .errors import REVISION_CONFLICT, STALE_REVISION, VISIT_ID_TAKEN, ApiError
-from .integrity import revision_flags, text_rows
+from .integrity import store_revision_flags, text_rows
 from .tables import ObservationRow, Photo, VisitHead, VisitPhoto, VisitReview, VisitRevision, VisitText
 
 MAX_ATTEMPTS = 8
@@ -155,8 +155,7 @@ def store_visit(sessions: sessionmaker[Session], visit: Visit, checklist: Checkl
     A stored revision then gets its integrity flags (`integrity.py`) unless `signals` is off."""
     stored = _store_revision(sessions, visit, checklist, auditor_id, now)
     if signals and stored.status == "created":
-        with sessions.begin() as session:
-            revision_flags(session, visit, checklist, now)
+        store_revision_flags(sessions, visit, checklist, now)
     return stored
 
 
