@@ -26,6 +26,7 @@ from audit_app.device import Device, open_device
 from audit_app.evidence import clean_unreferenced_photos
 from audit_app.state import AppState, DeviceAccess, DeviceRegistry
 from audit_app.views import Services, broken_view, build_view
+from audit_app.views.check_in import make_locate
 from audit_app.views.camera import make_take_photo
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ def make_main(registry: DeviceRegistry, root: Path):
         state = AppState(DeviceAccess(device))
         await state.load()
         picker = ft.FilePicker()
+        state.locate = make_locate()  # the check-in at visit start (views/check_in.py)
 
         async def add_photo(item_key: str | None) -> None:
             files = await picker.pick_files(allowed_extensions=["jpg", "jpeg", "png"], with_data=True,

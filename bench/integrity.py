@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a small smoke run")
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     args = parser.parse_args(argv)
-    scenes, visits, stored, queries = (12, 60, 5_000, 20) if args.quick else (150, 1500, 100_000, 400)
+    scenes, visits, stored, queries = (12, 60, 5_000, 20) if args.quick else (150, 800, 100_000, 400)
     clients = 16
     measure_threshold(scenes)
     if args.backend in ("sqlite", "both"):

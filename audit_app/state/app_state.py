@@ -20,6 +20,7 @@ from audit_app.stopwatch import local_now
 from audit_app.store import VisitState, VisitSummary
 from audit_app.sync.review_states import ReviewOutcome, load_review_states
 
+from .check_in import CheckInActions
 from .device_access import DeviceAccess
 from .errors import UiError, refuse, ui_error
 from .routes import Route
@@ -81,7 +82,7 @@ class NewVisitForm:
     peak: bool = False
 
 
-class AppState(VisitActions, ConnectionActions):
+class AppState(VisitActions, ConnectionActions, CheckInActions):
     """See the module docstring. `now` is injectable for tests."""
 
     def __init__(self, access: DeviceAccess, *, now: Callable[[], datetime] = local_now):
@@ -258,6 +259,7 @@ class AppState(VisitActions, ConnectionActions):
             self.visit = self._session(checklist, visit, VisitState.DRAFT)
             await self.refresh_home()
             self.go(Route.RUNNER)
+            self.start_check_in()
         return await self.act(action)
 
     def _session(self, checklist: Checklist, visit, state: VisitState) -> VisitSession:

@@ -10,6 +10,7 @@ from audit_app.state.runner_model import progress, section_rows, text_of
 
 from .common import TOUCH, back_button, big_button, icon_button, on, screen
 from .runner_items import item_card
+from .check_in import check_in_line
 
 
 def runner_view(state: AppState, services) -> ft.View:
@@ -36,5 +37,6 @@ def runner_view(state: AppState, services) -> ft.View:
     bottom = ft.Row([previous, big_button(t(lang, "runner.review"), on(state.review), icon=ft.Icons.CHECKLIST,
                                           filled=last, key="review"), following], spacing=8)
     title = text_of(checklist.title, lang)
-    return screen(state, Route.RUNNER, title, [header, *cards, ft.Container(height=24)],
+    return screen(state, Route.RUNNER, title, [header, check_in_line(state), *cards,
+                                               ft.Container(height=24)],
                   leading=back_button(state, on(state.go_home)), bottom=bottom)
