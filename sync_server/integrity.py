@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import imagehash
@@ -128,12 +129,16 @@ def _similar_rows(session: Session, own: tuple[str, int], photos: dict[str, int]
 
 
 def store_revision_flags(sessions: sessionmaker[Session], visit: Visit, checklist: Checklist,
-                         received_at: dt.datetime) -> None:
+                         received_at: dt.datetime, site: SitePoint | None = None) -> None:
     """Compute the flags of the just-stored revision `visit`, then write them, replacing what
     other visits said about its earlier revisions. The reading is done before the write
     transaction, which an honest first revision never opens (nothing to write)."""
-    with sessions() as session:
-        rows = revision_flag_rows(session, visit, checklist, received_at)
+    if site is not None and not visit.photos and not comparable_texts(visit, checklist):
+        # Nothing to look up in other visits: the own signals need no database at all.
+        rows = _own_rows(visit, checklist, received_at, site)
+    else:
+        with sessions() as session:
+            rows = revision_flag_rows(session, visit, checklist, received_at)
     if rows or visit.revision > 1:
         with sessions.begin() as session:
             session.execute(delete(VisitFlag).where(VisitFlag.other_visit_id == visit.id))
@@ -141,19 +146,37 @@ def store_revision_flags(sessions: sessionmaker[Session], visit: Visit, checklis
                 session.execute(insert(VisitFlag), rows)
 
 
+@dataclass(frozen=True)
+class SitePoint:
+    """Where a site is, as the check-in flags need it (no coordinates: no check-in flags)."""
+
+    lat: float | None
+    lon: float | None
+    radius_m: float = DEFAULT_RADIUS_M
+
+
+def site_point(site: Site | None) -> SitePoint:
+    if site is None:
+        return SitePoint(None, None)
+    return SitePoint(site.lat, site.lon,
+                     site.radius_m if site.radius_m is not None else DEFAULT_RADIUS_M)
+
+
+def _own_rows(visit: Visit, checklist: Checklist, received_at: dt.datetime,
+              site: SitePoint) -> list[dict[str, object]]:
+    """Rows of the signals that need only the visit, its checklist, its site and the clock."""
+    flags: list[Flag] = [*too_fast(visit, checklist), *clock_skew(visit, received_at),
+                         *check_in_flags(visit, site.lat, site.lon, site.radius_m)]
+    return [{"visit_id": visit.id, "revision": visit.revision, "code": flag.code,
+             "other_visit_id": None, "evidence": json.dumps(flag.evidence, sort_keys=True)}
+            for flag in flags]
+
+
 def revision_flag_rows(session: Session, visit: Visit, checklist: Checklist,
                        received_at: dt.datetime) -> list[dict[str, object]]:
     """The `visit_flags` rows of the revision `visit`, and of the other visits it points at."""
     own = (visit.id, visit.revision)
-    site = session.get(Site, visit.site_id)
-    flags: list[Flag] = [*too_fast(visit, checklist), *clock_skew(visit, received_at)]
-    if site is not None:
-        flags += check_in_flags(visit, site.lat, site.lon,
-                                site.radius_m if site.radius_m is not None else DEFAULT_RADIUS_M)
-    rows: list[dict[str, object]] = [
-        {"visit_id": visit.id, "revision": visit.revision, "code": flag.code,
-         "other_visit_id": None, "evidence": json.dumps(flag.evidence, sort_keys=True)}
-        for flag in flags]
+    rows = _own_rows(visit, checklist, received_at, site_point(session.get(Site, visit.site_id)))
     shas = {photo.sha256 for photo in visit.photos}
     for visit_id, revision, sha in _latest_citing(session, shas):
         if visit_id != visit.id:

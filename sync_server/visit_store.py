@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from audit_app.domain import Checklist, Outcome, Visit, VisitScore, canonical_json, content_hash, score_visit
 
 from .errors import REVISION_CONFLICT, STALE_REVISION, VISIT_ID_TAKEN, ApiError
-from .integrity import store_revision_flags, text_rows
+from .integrity import SitePoint, store_revision_flags, text_rows
 from .tables import ObservationRow, Photo, VisitHead, VisitPhoto, VisitReview, VisitRevision, VisitText
 
 MAX_ATTEMPTS = 8
@@ -149,13 +149,15 @@ def _write_revision(session: Session, visit: Visit, rows: Rows, now: dt.datetime
 
 
 def store_visit(sessions: sessionmaker[Session], visit: Visit, checklist: Checklist,
-                auditor_id: str, now: dt.datetime, *, signals: bool = True) -> StoredRevision:
+                auditor_id: str, now: dt.datetime, *, signals: bool = True,
+                site: SitePoint | None = None) -> StoredRevision:
     """Store `visit` (already checked) for `auditor_id`: created, replayed, or ApiError 409.
 
-    A stored revision then gets its integrity flags (`integrity.py`) unless `signals` is off."""
+    A stored revision then gets its integrity flags (`integrity.py`) unless `signals` is off;
+    `site` (read by the caller's checks) saves reading it again."""
     stored = _store_revision(sessions, visit, checklist, auditor_id, now)
     if signals and stored.status == "created":
-        store_revision_flags(sessions, visit, checklist, now)
+        store_revision_flags(sessions, visit, checklist, now, site)
     return stored
 
 

@@ -19,7 +19,7 @@ from ..deps import AuditorUser, ChecklistsDep, ClockDep, SessionsDep, SettingsDe
 from ..errors import (
     INVALID_REQUEST, INVALID_VISIT, NOT_FOUND, ApiError, ErrorDetail, error_responses,
 )
-from ..integrity import public_flags
+from ..integrity import public_flags, site_point
 from ..review import review_history, review_of
 from ..schemas import (
     FlagPublic, ObservationOutcome, ReviewState, VisitDetail, VisitReceipt, VisitSummary,
@@ -37,10 +37,11 @@ def _store(sessions: SessionsDep, checklists: ChecklistsDep, settings: Settings,
            now: dt.datetime, user: User, visit_id: str, visit: Visit) -> VisitReceipt:
     with sessions() as session:
         checklist, problems = upload_problems(session, checklists, visit_id, visit)
+        site = site_point(session.get(Site, visit.site_id))  # already loaded by the checks
     if problems or checklist is None:
         raise ApiError(422, INVALID_VISIT, f"the visit has {len(problems)} problem(s)", problems)
     stored = store_visit(sessions, visit, checklist, user.id, now,
-                         signals=settings.integrity_signals)
+                         signals=settings.integrity_signals, site=site)
     with sessions() as session:
         missing = missing_photos(session, [photo.sha256 for photo in visit.photos])
     return VisitReceipt(id=visit.id, revision=stored.revision, status=stored.status,
