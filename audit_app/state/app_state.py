@@ -28,6 +28,7 @@ from .prefs import PHOTO_SIZES, Prefs, load_prefs, save_prefs
 from .roster import RosterView, load_roster_view
 from .setup import ConnectionActions, SetupForm
 from .reports import ReportsSession
+from .review_queue import ReviewQueueSession
 from .review_states import review_text
 from .sync_session import SyncSession
 from .visit_actions import VisitActions
@@ -103,6 +104,7 @@ class AppState(VisitActions, ConnectionActions, CheckInActions):
         self.storage_bytes: int | None = None
         self.setup_form = SetupForm()
         self.sync = SyncSession(self)
+        self.review_queue = ReviewQueueSession(self)  # the manager's Review queue
         self.reports = ReportsSession(self)   # the manager's reports: filters kept per session
         self.server_url: str | None = None
         self._listeners: list[Callable[[], None]] = []
