@@ -153,8 +153,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small smoke run")
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--visits", type=int, default=None)
     args = parser.parse_args(argv)
     scenes, visits, stored, queries = (12, 60, 5_000, 20) if args.quick else (150, 800, 100_000, 400)
+    visits = args.visits or visits
     clients = 16
     measure_threshold(scenes)
     if args.backend in ("sqlite", "both"):
