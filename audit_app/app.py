@@ -31,6 +31,7 @@ from audit_app.evidence import clean_unreferenced_photos
 from audit_app.state import AppState, DeviceAccess, DeviceRegistry
 from audit_app.stopwatch import local_now
 from audit_app.views import Services, broken_view, build_view
+from audit_app.views.check_in import make_locate
 from audit_app.views.camera import make_take_photo
 
 log = logging.getLogger(__name__)
@@ -130,6 +131,7 @@ def make_main(registry: DeviceRegistry, root: Path, now: Callable[[], datetime] 
         state = AppState(DeviceAccess(device), now=now)
         await state.load()
         picker = ft.FilePicker()
+        state.locate = make_locate()  # the check-in at visit start (views/check_in.py)
 
         async def add_photo(item_key: str | None) -> None:
             files = await picker.pick_files(allowed_extensions=["jpg", "jpeg", "png"], with_data=True,

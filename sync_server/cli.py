@@ -89,7 +89,8 @@ def _demo(settings: Settings, visits: int, today: dt.date | None, app_url: str, 
     from .demo import DemoError, describe, load_demo  # only this command needs it
 
     try:
-        result = load_demo(settings, visits=visits, today=today or dt.date.today())
+        result = load_demo(settings, visits=visits, now=dt.datetime.now(dt.UTC),
+                           today=today or dt.date.today())
         print(describe(result, app_url=app_url, server_url=server_url))
     except DemoError as exc:
         print(f"audit-server: {exc}", file=sys.stderr)

@@ -18,19 +18,22 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PIL import Image
+from PIL import Image, ImageEnhance
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from audit_app.domain import Checklist, Item, Kind, Visit
 
 from .accounts import create_user, hash_token, new_token
-from .blob_store import BlobStore, open_photo_store
 from .app import prepare_database
+from .blob_store import BlobStore, open_photo_store
 from .catalog import ChecklistCache
 from .db import make_engine, make_session_factory
+from .demo_photos import jpeg, scene
 from .enrolment import enrolment_link, issue_code
+from .integrity import index_photo
 from .photo_store import check_image, store_photo
+from .review import set_review
 from .settings import Settings
 from .tables import ObservationRow, Site, Staff, User, VisitHead
 from .visit_checks import upload_problems
@@ -48,6 +51,24 @@ SITES = [
     ("demo-south-3", "Old Town restaurant 老城餐厅", "south", "restaurant", 0.84),
 ]
 REGIONS = {"east": "East 华东", "south": "South 华南"}
+# Where the sites are (Shanghai for the east, Guangzhou for the south): check-ins are near them.
+COORDINATES = {
+    "demo-east-1": (31.2397, 121.4998), "demo-east-2": (31.2520, 121.4890),
+    "demo-east-3": (31.2304, 121.4737), "demo-south-1": (23.1291, 113.2644),
+    "demo-south-2": (23.1200, 113.3220), "demo-south-3": (23.1110, 113.2510),
+}
+# A few visits that the integrity signals flag, and some reviews (docs/integrity.md). The
+# second grooming visit at the first east site reuses the first one's photo (duplicate_photo),
+# at the second east site a brightened copy of it (similar_photo).
+DUPLICATE_SITE, SIMILAR_SITE = "demo-east-1", "demo-east-2"
+FAR_CHECK_IN, REFUSED_CHECK_IN, TOO_FAST = 2, 3, 5
+COPIED_NOTE = (4, 10)
+NOTE = "Counter staff chatted on the phone while customers waited 店员在顾客等待时打电话聊天"
+REVIEWS = {5: ("rejected", "answered faster than the items can be read 答题速度过快"),
+           2: ("has_issues", "checked in 2 km from the shop 签到地点距门店约 2 公里"),
+           8: ("approved", None), 9: ("approved", None)}
+REVIEWER = "demo-manager"
+PICTURE_SIZE = (320, 240)
 CHECKLISTS_FOR = {
     "retail": ["retail-store-visit", "phone-mystery-call", "grooming-inspection"],
     "restaurant": ["restaurant-visit", "grooming-inspection"],
@@ -115,7 +136,9 @@ def _sites_and_staff(session: Session, rng: random.Random, now: dt.datetime) -> 
     names = iter(STAFF_NAMES)
     staff_of: dict[str, list[str]] = {}
     for number, (site_id, name, region, _kind, _quality) in enumerate(SITES):
-        session.merge(Site(id=site_id, name=name, region=region, updated_at=now))
+        lat, lon = COORDINATES[site_id]
+        session.merge(Site(id=site_id, name=name, region=region, updated_at=now, lat=lat, lon=lon,
+                           radius_m=300.0))
         session.flush()
         count = 3 + number % 3  # 3 to 5 staff per site
         staff_of[site_id] = [f"{site_id}-staff-{index + 1}" for index in range(count)]
@@ -125,20 +148,48 @@ def _sites_and_staff(session: Session, rng: random.Random, now: dt.datetime) -> 
     return staff_of
 
 
-def _placeholder_photo(session: Session, settings: Settings, store: BlobStore, number: int,
-                       now: dt.datetime) -> dict[str, Any]:
-    """A small real JPEG for items that require photo evidence, stored like an upload.
-
-    One per site (a colour of its own), so a photo belongs to one region: a regional manager
-    sees their sites' photos and gets 404 for the others', as on a real server."""
-    buffer = io.BytesIO()
-    colour = (70 + 30 * number, 120, 160 - 20 * number)
-    Image.new("RGB", (640, 480), colour).save(buffer, "JPEG", quality=80)
-    body = buffer.getvalue()
+def _visit_photo(sessions: sessionmaker[Session], settings: Settings, store: BlobStore,
+                 picture: Image.Image, now: dt.datetime) -> dict[str, Any]:
+    """A photo-like JPEG of the visit's own, stored like an upload (with its perceptual hash)."""
+    body = jpeg(picture, quality=80)
     sha = hashlib.sha256(body).hexdigest()
     checked = check_image(body, settings.max_photo_pixels)
-    store_photo(session, store, sha, body, checked, "demo-auditor", now)
+    with sessions() as session:
+        created = store_photo(session, store, sha, body, checked, "demo-auditor", now)
+    if created:
+        index_photo(sessions, sha, body)
     return {"sha256": sha, "bytes": len(body), "width": checked.width, "height": checked.height}
+
+
+def _crafted(visit: Visit, number: int, site_id: str, rng: random.Random,
+             now: dt.datetime) -> Visit:
+    """The visit with its check-in near the site, and the demo's crafted cases applied."""
+    data = visit.model_dump(mode="json")
+    started = visit.started_at
+    finished = visit.finished_at or started
+    if finished > now:  # a visit of today not over yet by `now`: the day before instead
+        started, finished = started - dt.timedelta(days=1), finished - dt.timedelta(days=1)
+        for obs in data["observations"]:
+            obs["recorded_at"] = (dt.datetime.fromisoformat(obs["recorded_at"])
+                                  - dt.timedelta(days=1)).isoformat()
+    lat, lon = COORDINATES[site_id]
+    if number == FAR_CHECK_IN:
+        lat += 0.018  # about 2 km north
+    check_in = {"lat": round(lat + rng.uniform(-0.0004, 0.0004), 6),
+                "lon": round(lon + rng.uniform(-0.0004, 0.0004), 6),
+                "accuracy_m": float(rng.randint(8, 30)), "at": started.isoformat()}
+    data["context"]["check_in"] = check_in
+    if number == REFUSED_CHECK_IN:
+        data["context"].pop("check_in")
+        data["context"]["check_in_missing"] = "denied"
+    if number in COPIED_NOTE and data["observations"]:
+        data["observations"][0]["note"] = NOTE
+    if number == TOO_FAST:
+        finished = started + dt.timedelta(seconds=len(data["observations"]) + 30)
+        for index, obs in enumerate(data["observations"]):
+            obs["recorded_at"] = (started + dt.timedelta(seconds=1 + index)).isoformat()
+    data["started_at"], data["finished_at"] = started.isoformat(), finished.isoformat()
+    return Visit.model_validate(data)
 
 
 def _value(item: Item, passes: bool, peak: bool, rng: random.Random) -> Any:
@@ -156,6 +207,11 @@ def _value(item: Item, passes: bool, peak: bool, rng: random.Random) -> Any:
         return high + rng.randint(1, 3) if item.max is not None else rng.randint(0, low - 1)
     assert item.pass_min is not None  # rating
     return rng.randint(item.pass_min, item.rating_scale) if passes else rng.randint(1, item.pass_min - 1)
+
+
+def hash_seed(seed: int, number: int) -> int:
+    """A picture seed of its own for each demo visit."""
+    return int.from_bytes(hashlib.sha256(f"demo-photo:{seed}:{number}".encode()).digest()[:8])
 
 
 def _visit_id(seed: int, number: int) -> str:
@@ -217,11 +273,10 @@ def _store_visits(sessions: sessionmaker[Session], settings: Settings, count: in
                   staff_of: dict[str, list[str]], now: dt.datetime,
                   today: dt.date) -> tuple[int, int]:
     cache = ChecklistCache()
+    store = open_photo_store(settings)
     with sessions() as session:
         available = {checklist.id: checklist for checklist in cache.current(session)}
-        store = open_photo_store(settings)
-        photos = {site[0]: _placeholder_photo(session, settings, store, number, now)
-                  for number, site in enumerate(SITES)}
+    site_photo_visits: dict[str, list[int]] = {}  # site → numbers of its visits with a photo
     if not available:
         raise DemoError(f"no checklists in {settings.checklist_dir}; the demo needs at least one")
     added = existing = 0
@@ -230,28 +285,47 @@ def _store_visits(sessions: sessionmaker[Session], settings: Settings, count: in
         site = SITES[number % len(SITES)]
         choices = [available[c] for c in CHECKLISTS_FOR[site[3]] if c in available]
         checklist = rng.choice(choices or sorted(available.values(), key=lambda c: c.id))
-        visit = _demo_visit(number, seed, checklist, site, staff_of[site[0]], photos[site[0]],
-                            today, rng)
+        needs_photo = any(item.photo == "required" for item in checklist.items)
+        if needs_photo:  # counted for skipped visits too, so a later run crafts nothing twice
+            site_photo_visits.setdefault(site[0], []).append(number)
         with sessions() as session:
-            if session.get(VisitHead, visit.id) is not None:
+            if session.get(VisitHead, _visit_id(seed, number)) is not None:
                 existing += 1
                 continue
+        photo: dict[str, Any] = {}
+        if needs_photo:
+            earlier = site_photo_visits[site[0]]
+            picture = scene(hash_seed(seed, number), PICTURE_SIZE)
+            if len(earlier) == 2 and site[0] in (DUPLICATE_SITE, SIMILAR_SITE):
+                picture = scene(hash_seed(seed, earlier[0]), PICTURE_SIZE)  # the first one's
+                if site[0] == SIMILAR_SITE:
+                    picture = ImageEnhance.Brightness(picture).enhance(1.2)
+            photo = _visit_photo(sessions, settings, store, picture, now)
+        visit = _demo_visit(number, seed, checklist, site, staff_of[site[0]], photo, today, rng)
+        visit = _crafted(visit, number, site[0], rng, now)
+        with sessions() as session:
             stored_checklist, problems = upload_problems(session, cache, visit.id, visit)
         if problems or stored_checklist is None:
             raise DemoError(f"demo visit {visit.id} is invalid: {[p.message for p in problems]}")
         store_visit(sessions, visit, stored_checklist, rng.choice(AUDITORS), now)
+        if number in REVIEWS:
+            state, reason = REVIEWS[number]
+            with sessions.begin() as session:
+                head = session.get(VisitHead, visit.id)
+                assert head is not None  # just stored
+                set_review(session, head, state, reason, REVIEWER, now)
         added += 1
     return added, existing
 
 
-def load_demo(settings: Settings, *, visits: int = 300, seed: int = 2026,
-              now: dt.datetime | None = None, today: dt.date | None = None) -> DemoResult:
-    """Migrate, load checklists, then create the demo sites, staff, users and visits.
+def load_demo(settings: Settings, *, now: dt.datetime, visits: int = 300, seed: int = 2026,
+              today: dt.date | None = None) -> DemoResult:
+    """Migrate, load checklists, then create the demo sites, staff, users and visits, as of
+    `now` (the caller's clock: nothing here reads one).
 
     `now` stamps what the server records (enrolment codes expire from it, so it is the server's
     clock); `today` is the last local date of the demo visits (default: `now`'s date in the demo
     sites' time zone). The two are apart so a test can put the visits in any month it needs."""
-    now = now or dt.datetime.now(dt.UTC)
     today = today or now.astimezone(CHINA).date()
     prepare_database(settings)
     engine = make_engine(settings)

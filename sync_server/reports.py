@@ -8,6 +8,7 @@ which is portable across SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from audit_app.domain import DIMENSION_LABELS, GroupBy, GroupRow, make_row
 
 from .catalog import ChecklistCache
-from .tables import ObservationRow, Site, Staff, VisitRevision
+from .tables import ObservationRow, Site, Staff, VisitHead, VisitRevision
 
 Interval = Literal["day", "week", "month"]
 INTERVALS: tuple[Interval, ...] = get_args(Interval)
@@ -29,6 +30,10 @@ TrendGroupBy = Literal["site", "staff"]
 OBS = ObservationRow.__table__
 VISITS = VisitRevision.__table__
 SITES = Site.__table__
+HEADS = VisitHead.__table__
+# Rejected visits leave the numbers unless asked for (docs/integrity.md). A NOT IN over the
+# few rejected ids keeps the covering indexes usable (visit_id is in each of them).
+REJECTED = select(HEADS.c.id).where(HEADS.c.review_state == "rejected")
 
 
 @dataclass(frozen=True)
@@ -43,11 +48,14 @@ class ReportFilters:
     checklist_id: str | None = None
     staff_id: str | None = None  # observations attributed to this staff member
     auditor_id: str | None = None
+    include_rejected: bool = False
 
 
 def _conditions(table: Any, filters: ReportFilters, *, has_staff: bool = True) -> list[ColumnElement[bool]]:
     """WHERE conditions for `filters` on `observations` or `visit_revisions` (same column names)."""
     conditions: list[ColumnElement[bool]] = [table.c.is_latest == true()]
+    if not filters.include_rejected:
+        conditions.append(table.c.visit_id.not_in(REJECTED))
     if filters.date_from is not None:
         conditions.append(table.c.started_local_date >= filters.date_from)
     if filters.date_to is not None:
@@ -160,6 +168,17 @@ def visit_mean_query(group_by: Literal["site", "checklist"], filters: ReportFilt
             .where(*_conditions(VISITS, filters, has_staff=False),
                    VISITS.c.visit_score.is_not(None))
             .group_by(key))
+
+
+def excluded_rejected(session: Session, filters: ReportFilters) -> int:
+    """How many rejected visits matching `filters` a report without `include_rejected` left out."""
+    if filters.include_rejected:
+        return 0
+    everything = dataclasses.replace(filters, include_rejected=True)
+    return int(session.scalar(
+        select(func.count()).select_from(VISITS)
+        .where(*_conditions(VISITS, everything, has_staff=False), VISITS.c.visit_id.in_(REJECTED)))
+        or 0)
 
 
 def report_labels(session: Session, group_by: GroupBy, checklists: ChecklistCache) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from audit_app.domain import Visit
 
@@ -23,6 +23,16 @@ class Input(BaseModel):
 class SiteUpdate(Input):
     name: Name
     region: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    # Where the site is (both or neither), for the check-in flags (docs/integrity.md).
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+    radius_m: Annotated[float, Field(gt=0, le=100_000)] = 300.0
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> SiteUpdate:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat and lon: give both or neither")
+        return self
 
 
 class StaffUpdate(Input):
@@ -41,6 +51,9 @@ class SitePublic(BaseModel):
     name: str
     region: str | None
     staff: list[StaffPublic]
+    lat: float | None = None
+    lon: float | None = None
+    radius_m: float = 300.0
 
 
 class MePublic(BaseModel):
@@ -97,6 +110,36 @@ class ObservationOutcome(BaseModel):
     critical: bool
 
 
+ReviewState = Literal["received", "approved", "has_issues", "rejected"]
+
+
+class FlagPublic(BaseModel):
+    """One integrity signal of the visit's latest revision (docs/integrity.md)."""
+
+    code: str
+    message: str
+    message_zh: str
+    evidence: dict[str, Any]
+
+
+class ReviewPublic(BaseModel):
+    state: ReviewState
+    reason: str | None
+    by: str | None  # None: the server (a new revision sent the visit back to `received`)
+    at: dt.datetime | None
+
+
+class ReviewChange(ReviewPublic):
+    revision: int
+
+
+class ReviewUpdate(Input):
+    """`PUT /visits/{id}/review`; a reason is required for `has_issues` and `rejected`."""
+
+    state: Literal["approved", "has_issues", "rejected"]
+    reason: Annotated[str, Field(max_length=2000)] | None = None
+
+
 class VisitDetail(BaseModel):
     """A stored visit's latest revision with what the server computed from it."""
 
@@ -110,6 +153,9 @@ class VisitDetail(BaseModel):
     knocked_out: bool
     outcomes: list[ObservationOutcome]
     missing_photos: list[str]
+    flags: list[FlagPublic] = []
+    review: ReviewPublic = ReviewPublic(state="received", reason=None, by=None, at=None)
+    review_history: list[ReviewChange] = []
 
 
 class VisitSummary(BaseModel):
@@ -125,6 +171,9 @@ class VisitSummary(BaseModel):
     received_at: dt.datetime
     visit_score: float | None
     knocked_out: bool
+    flags: list[FlagPublic] = []
+    review_state: ReviewState = "received"
+    review_reason: str | None = None
 
 
 class PhotoReceipt(BaseModel):

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
         if self.photo_store == "s3" and not self.s3_bucket:
             raise ValueError("AUDIT_PHOTO_STORE=s3 needs AUDIT_S3_BUCKET")
         return self
+    # Integrity flags on every stored revision and photo (docs/integrity.md); off only to
+    # measure what they cost (bench/integrity.py).
+    integrity_signals: bool = True
 
     @property
     def resolved_database_url(self) -> str:

@@ -65,6 +65,10 @@ class Site(Base):
     name: Mapped[str] = mapped_column(String(200))
     region: Mapped[str | None] = mapped_column(String(64), index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTC_TIME)
+    # Where the site is, for `far_check_in` / `no_check_in` (both or neither; docs/integrity.md).
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    radius_m: Mapped[float] = mapped_column(Float, default=300.0, server_default="300")
 
 
 class Staff(Base):
@@ -88,6 +92,12 @@ class VisitHead(Base):
     auditor_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
     latest_revision: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTC_TIME)
+    # The current review (history in `visit_reviews`): received | approved | has_issues | rejected.
+    review_state: Mapped[str] = mapped_column(String(16), default="received",
+                                              server_default="received", index=True)
+    review_reason: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[str | None] = mapped_column(ID)
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTC_TIME)
 
 
 class VisitRevision(Base):
@@ -237,3 +247,69 @@ class VisitPhoto(Base):
         ForeignKeyConstraint(["visit_id", "revision"],
                              ["visit_revisions.visit_id", "visit_revisions.revision"]),
     )
+
+
+class VisitReview(Base):
+    """Every review change of a visit (who, when, state, reason). `reviewer_id` None: the server
+    itself, when a new revision sent the visit back to `received`."""
+
+    __tablename__ = "visit_reviews"
+
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)  # the revision the review was about
+    state: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    reviewer_id: Mapped[str | None] = mapped_column(ID)
+    at: Mapped[dt.datetime] = mapped_column(UTC_TIME)
+
+
+class VisitFlag(Base):
+    """One integrity signal of one stored revision (`sync_server/integrity.py`). Cross-visit
+    signals name the other visit, and each of the two visits gets its own row."""
+
+    __tablename__ = "visit_flags"
+
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
+    visit_id: Mapped[str] = mapped_column(ID)
+    revision: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(32), index=True)
+    other_visit_id: Mapped[str | None] = mapped_column(ID, index=True)
+    evidence: Mapped[str] = mapped_column(Text)  # JSON object
+
+    __table_args__ = (
+        ForeignKeyConstraint(["visit_id", "revision"],
+                             ["visit_revisions.visit_id", "visit_revisions.revision"]),
+        Index(None, "visit_id", "revision"),
+    )
+
+
+class VisitText(Base):
+    """The normalised notes and text answers (20+ characters) of each revision, by SHA-256,
+    so `copied_text` is an index lookup."""
+
+    __tablename__ = "visit_texts"
+
+    visit_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text_hash: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+    __table_args__ = (
+        ForeignKeyConstraint(["visit_id", "revision"],
+                             ["visit_revisions.visit_id", "visit_revisions.revision"]),
+    )
+
+
+class PhotoHash(Base):
+    """A stored photo's 64-bit perceptual hash (imagehash.phash), also split into four 16-bit
+    bands, each indexed: two hashes within Hamming distance 7 agree in at least one band up to
+    one bit (pigeonhole), so `similar_photo` probes 4 × 17 band values, never scans."""
+
+    __tablename__ = "photo_hashes"
+
+    sha256: Mapped[str] = mapped_column(ForeignKey("photos.sha256"), primary_key=True)
+    phash: Mapped[int] = mapped_column(BigInteger)  # signed two's complement of the 64 bits
+    band0: Mapped[int] = mapped_column(Integer, index=True)
+    band1: Mapped[int] = mapped_column(Integer, index=True)
+    band2: Mapped[int] = mapped_column(Integer, index=True)
+    band3: Mapped[int] = mapped_column(Integer, index=True)

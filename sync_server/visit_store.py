@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from audit_app.domain import Checklist, Outcome, Visit, VisitScore, canonical_json, content_hash, score_visit
 
 from .errors import REVISION_CONFLICT, STALE_REVISION, VISIT_ID_TAKEN, ApiError
-from .tables import ObservationRow, Photo, VisitHead, VisitPhoto, VisitRevision
+from .integrity import SitePoint, store_revision_flags, text_rows
+from .tables import ObservationRow, Photo, VisitHead, VisitPhoto, VisitReview, VisitRevision, VisitText
 
 MAX_ATTEMPTS = 8
 
@@ -94,8 +95,11 @@ def revision_rows(visit: Visit, score: VisitScore, digest: str, auditor_id: str,
     return revision, observations
 
 
+Rows = tuple[dict[str, object], list[dict[str, object]], list[dict[str, object]]]
+
+
 def _insert_rows(session: Session, visit: Visit, revision: dict[str, object],
-                 observations: list[dict[str, object]]) -> None:
+                 observations: list[dict[str, object]], texts: list[dict[str, object]]) -> None:
     # Core inserts on the tables: the ORM's unit of work adds nothing for rows never read back,
     # and this is the hot path of every upload.
     connection = session.connection()
@@ -106,10 +110,12 @@ def _insert_rows(session: Session, visit: Visit, revision: dict[str, object],
     if cited:
         connection.execute(insert(VisitPhoto.__table__), [
             {"visit_id": visit.id, "revision": visit.revision, "sha256": sha} for sha in cited])
+    if texts:  # the copied_text index, written with the revision (see integrity.py, Timing)
+        connection.execute(insert(VisitText.__table__), texts)
 
 
 def _write_new_visit(session: Session, visit: Visit, auditor_id: str, now: dt.datetime,
-                     rows: tuple[dict[str, object], list[dict[str, object]]]) -> None:
+                     rows: Rows) -> None:
     """A visit id the server has never seen: its head row first (IntegrityError if it exists)."""
     session.connection().execute(insert(VisitHead.__table__), {
         "id": visit.id, "auditor_id": auditor_id, "latest_revision": visit.revision,
@@ -117,15 +123,24 @@ def _write_new_visit(session: Session, visit: Visit, auditor_id: str, now: dt.da
     _insert_rows(session, visit, *rows)
 
 
-def _write_revision(session: Session, visit: Visit,
-                    rows: tuple[dict[str, object], list[dict[str, object]]]) -> None:
-    """A higher revision of a stored visit: claim the head row, then retire the old rows."""
+def _write_revision(session: Session, visit: Visit, rows: Rows, now: dt.datetime) -> None:
+    """A higher revision of a stored visit: claim the head row, then retire the old rows.
+
+    A reviewed visit goes back to `received`: the review was about other content."""
     claimed = session.execute(
         update(VisitHead).where(VisitHead.id == visit.id,
                                 VisitHead.latest_revision < visit.revision)
         .values(latest_revision=visit.revision))
     if claimed.rowcount == 0:  # type: ignore[attr-defined]
         raise _LostRace  # another upload moved the head (or removed nothing): decide again
+    state = session.scalar(select(VisitHead.review_state).where(VisitHead.id == visit.id))
+    if state != "received":  # the head row is ours (claimed above), so this read is stable
+        session.execute(update(VisitHead).where(VisitHead.id == visit.id).values(
+            review_state="received", review_reason=None, reviewed_by=None, reviewed_at=now))
+        session.execute(insert(VisitReview.__table__), {
+            "visit_id": visit.id, "revision": visit.revision, "state": "received",
+            "reason": f"revision {visit.revision} replaced a {state} revision",
+            "reviewer_id": None, "at": now})
     session.execute(update(VisitRevision).where(VisitRevision.visit_id == visit.id)
                     .values(is_latest=False))
     session.execute(update(ObservationRow).where(ObservationRow.visit_id == visit.id)
@@ -134,10 +149,23 @@ def _write_revision(session: Session, visit: Visit,
 
 
 def store_visit(sessions: sessionmaker[Session], visit: Visit, checklist: Checklist,
-                auditor_id: str, now: dt.datetime) -> StoredRevision:
-    """Store `visit` (already checked) for `auditor_id`: created, replayed, or ApiError 409."""
+                auditor_id: str, now: dt.datetime, *, signals: bool = True,
+                site: SitePoint | None = None) -> StoredRevision:
+    """Store `visit` (already checked) for `auditor_id`: created, replayed, or ApiError 409.
+
+    A stored revision then gets its integrity flags (`integrity.py`) unless `signals` is off;
+    `site` (read by the caller's checks) saves reading it again."""
+    stored = _store_revision(sessions, visit, checklist, auditor_id, now)
+    if signals and stored.status == "created":
+        store_revision_flags(sessions, visit, checklist, now, site)
+    return stored
+
+
+def _store_revision(sessions: sessionmaker[Session], visit: Visit, checklist: Checklist,
+                    auditor_id: str, now: dt.datetime) -> StoredRevision:
     digest = content_hash(visit)
-    rows = revision_rows(visit, score_visit(visit, checklist), digest, auditor_id, now)
+    rows = (*revision_rows(visit, score_visit(visit, checklist), digest, auditor_id, now),
+            text_rows(visit, checklist))
     created = StoredRevision("created", visit.revision, now)
     # Most uploads are a visit's first: try that in one transaction before reading anything.
     try:
@@ -153,7 +181,7 @@ def store_visit(sessions: sessionmaker[Session], visit: Visit, checklist: Checkl
             return existing
         try:
             with sessions.begin() as session:
-                _write_revision(session, visit, rows)
+                _write_revision(session, visit, rows, now)
         except (IntegrityError, _LostRace):
             continue
         return created

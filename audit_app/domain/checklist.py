@@ -149,6 +149,9 @@ class Checklist(Strict):
     version: Annotated[int, Field(ge=1)]
     title: Text
     mode: Literal["mystery_shop", "inspection"]
+    # The shortest honest visit; shorter visits are flagged `too_fast` (default: derived from
+    # the items, see audit_app.domain.integrity.min_duration_s).
+    min_duration_s: PositiveFloat | None = None
     sections: Annotated[list[Section], Field(min_length=1)]
 
     @model_validator(mode="after")

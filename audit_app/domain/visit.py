@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Annotated, Iterable
+from typing import Annotated, Any, Iterable, Literal
 
-from pydantic import AwareDatetime, Field, NonNegativeFloat, model_validator
+
+from pydantic import (
+    AwareDatetime, Field, NonNegativeFloat, SerializerFunctionWrapHandler, model_serializer,
+    model_validator,
+)
 
 from .checklist import Key, Slug, Strict
 
@@ -21,8 +25,35 @@ VisitId = Annotated[
 Value = bool | int | float | str | None
 
 
+class CheckIn(Strict):
+    """Where the phone was when the visit started (an addition to the contract, docs/integrity.md)."""
+
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
+    accuracy_m: Annotated[float, Field(ge=0, le=100_000)]
+    at: AwareDatetime
+
+
+# Why a visit has no check-in: the shopper refused the permission, no fix came, or the device
+# has no location service. The shopper is never blocked.
+CheckInMissing = Literal["denied", "no_fix", "unavailable"]
+_OMITTED_WHEN_UNSET = ("check_in", "check_in_missing")
+
+
 class Context(Strict):
     peak: bool = False
+    check_in: CheckIn | None = None
+    check_in_missing: CheckInMissing | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_additions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Older visits had no check-in keys: leaving them out when unset keeps their canonical
+        # JSON, hence their content hash, unchanged (a re-upload stays a replay, not a 409).
+        data: dict[str, Any] = handler(self)
+        for key in _OMITTED_WHEN_UNSET:
+            if data.get(key) is None:
+                data.pop(key, None)
+        return data
 
 
 class Mark(Strict):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 
@@ -18,7 +18,9 @@ from audit_app.i18n import LANGUAGES
 from audit_app.photos import PhotoLimits
 from audit_app.stopwatch import local_now
 from audit_app.store import VisitState, VisitSummary
+from audit_app.sync.review_states import ReviewOutcome, load_review_states
 
+from .check_in import CheckInActions
 from .device_access import DeviceAccess
 from .new_visit_form import NewVisitForm, SiteOption, remembered_form, site_options
 from .errors import FieldRefused, UiError, refuse, ui_error
@@ -27,6 +29,8 @@ from .prefs import PHOTO_SIZES, Prefs, load_prefs, save_prefs
 from .roster import RosterView, load_roster_view
 from .setup import ConnectionActions, SetupForm
 from .reports import ReportsSession
+from .review_queue import ReviewQueueSession
+from .review_states import review_text
 from .sync_session import SyncSession
 from .auto_send import AutoSend
 from .visit_actions import VisitActions
@@ -42,13 +46,20 @@ class HomeModel:
     summaries: tuple[VisitSummary, ...]
     counts: dict[VisitState, int]
     pending: int          # revisions waiting in the outbox (the sync badge)
+    # The server's review of synced visits, where it needs the auditor's attention.
+    reviews: dict[str, ReviewOutcome] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, summaries: list[VisitSummary]) -> HomeModel:
+    def of(cls, summaries: list[VisitSummary],
+           reviews: dict[str, ReviewOutcome] | None = None) -> HomeModel:
         counts = {state: 0 for state in VisitState}
         for summary in summaries:
             counts[summary.state] += 1
-        return cls(tuple(summaries), counts, sum(1 for s in summaries if s.queued))
+        return cls(tuple(summaries), counts, sum(1 for s in summaries if s.queued), reviews or {})
+
+    def review_line(self, lang: str, visit_id: str) -> str | None:
+        """"Has issues: <reason>" / "Rejected: <reason>" for a reviewed visit, else None."""
+        return review_text(lang, self.reviews.get(visit_id))
 
     @property
     def unsynced(self) -> int:
@@ -66,7 +77,7 @@ def server_reasons(record) -> tuple[tuple[str, str], ...]:
     return tuple(reasons)
 
 
-class AppState(VisitActions, ConnectionActions):
+class AppState(VisitActions, ConnectionActions, CheckInActions):
     """See the module docstring. `now` is injectable for tests."""
 
     def __init__(self, access: DeviceAccess, *, now: Callable[[], datetime] = local_now):
@@ -88,6 +99,7 @@ class AppState(VisitActions, ConnectionActions):
         self.setup_form = SetupForm()
         self.sync = SyncSession(self)
         self.auto_send = AutoSend(self)       # sends finalised visits without a tap
+        self.review_queue = ReviewQueueSession(self)  # the manager's Review queue
         self.reports = ReportsSession(self)   # the manager's reports: filters kept per session
         self.server_url: str | None = None
         self._listeners: list[Callable[[], None]] = []
@@ -161,7 +173,8 @@ class AppState(VisitActions, ConnectionActions):
 
     async def refresh_home(self) -> None:
         summaries = await self.access.locked(self.device.store.visits.summaries)
-        self.home = HomeModel.of(summaries)
+        reviews = await self.access.locked(load_review_states, self.device)
+        self.home = HomeModel.of(summaries, reviews)
 
     async def _save_prefs(self, **changes: object) -> None:
         prefs = self.prefs.model_copy(update=changes)
@@ -252,6 +265,7 @@ class AppState(VisitActions, ConnectionActions):
             self.visit = self._session(checklist, visit, VisitState.DRAFT)
             await self.refresh_home()
             self.go(Route.RUNNER)
+            self.start_check_in()
         return await self.act(action)
 
     def _session(self, checklist: Checklist, visit, state: VisitState) -> VisitSession:

@@ -24,6 +24,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from audit_app.domain import Item, Kind, Observation, PhotoRef, Timing, Visit, value_problem, visit_problems
+from audit_app.domain.visit import CheckIn, CheckInMissing
 
 from .archive import Archive
 from .checklist_cache import ChecklistCache
@@ -60,6 +61,14 @@ class VisitRepository:
         with self._hot.commit():
             self._hot.put_record(StoredVisit(visit=visit, state=VisitState.DRAFT, updated_at=now))
         return visit
+
+    def record_check_in(self, visit_id: str, *, check_in: CheckIn | None,
+                        missing: CheckInMissing | None, now: datetime) -> Visit:
+        """Where the phone was at the start (docs/integrity.md), or why it could not tell."""
+        draft = self._draft(visit_id)
+        context = draft.visit.context.model_copy(update={
+            "check_in": check_in, "check_in_missing": None if check_in else missing})
+        return self._save(draft, draft.visit.model_copy(update={"context": context}), now)
 
     def record_observation(self, visit_id: str, item_key: str, *, value: object = None,
                            na: bool = False, staff_id: str | None = None, note: str | None = None,

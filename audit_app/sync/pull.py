@@ -1,4 +1,5 @@
-"""Pull: who the caller is, the sites-and-staff roster, and checklist versions the phone lacks.
+"""Pull: who the caller is, the sites-and-staff roster, checklist versions the phone lacks, and
+(for auditors) the reviews of their visits that need attention.
 
 Me first: it is the cheapest call and tells at once whether the token still works."""
 
@@ -11,6 +12,7 @@ from audit_app.device import Device
 from audit_app.domain import Checklist
 
 from .http import SyncApi
+from .review_states import pull_review_states
 from .roster import Me, Roster, RosterSite, save_roster
 
 
@@ -30,4 +32,6 @@ def pull(device: Device, api: SyncApi, now: Callable[[], datetime]) -> list[tupl
                 device.store.checklists.store_checklist(checklist)
             added.append(checklist.ref)
     save_roster(device, Roster(sites=sites, me=me, fetched_at=now()))
+    if me.role == "auditor":
+        pull_review_states(device, api, now)
     return added

@@ -3,7 +3,9 @@
 
 from .routes import SCREENS, ScreenEntry, Services, broken_view, build_view, register_screen
 from .reports_screens import register_report_screens
+from .review_queue import register_review_queue_screen
 
 register_report_screens()
+register_review_queue_screen()
 
 __all__ = ["SCREENS", "ScreenEntry", "Services", "broken_view", "build_view", "register_screen"]

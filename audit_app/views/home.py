@@ -10,6 +10,7 @@ from audit_app.store import VisitState
 
 from .common import TOUCH, big_button, on, screen, section_title
 from .labels import STATE_COLOURS, format_time, state_label
+from .review_line import with_review_line
 
 
 def _count_tile(state: AppState, visit_state: VisitState) -> ft.Control:
@@ -31,7 +32,8 @@ def _visit_row(state: AppState, summary) -> ft.Control:
     return ft.ListTile(
         key=f"visit-{summary.visit_id}",
         title=ft.Text(title, weight=ft.FontWeight.W_500),
-        subtitle=ft.Text(f"{site} · {format_time(summary.started_at)}"),
+        subtitle=with_review_line(state, summary.visit_id,
+                                  ft.Text(f"{site} · {format_time(summary.started_at)}")),
         trailing=ft.Container(
             content=ft.Text(state_label(lang, summary.state), color=ft.Colors.WHITE, size=13),
             bgcolor=STATE_COLOURS[summary.state], border_radius=12, padding=ft.Padding.symmetric(vertical=4, horizontal=10)),

@@ -17,6 +17,7 @@ from audit_app.state.runner_model import ScrollRequest, progress, section_lines,
 
 from .common import TOUCH, back_button, big_button, icon_button, on, screen
 from .runner_items import item_card
+from .check_in import check_in_line
 
 
 def item_scroll_key(item_key: str) -> ft.ScrollKey:
@@ -106,7 +107,8 @@ def runner_view(state: AppState, services) -> ft.View:
                              icon=ft.Icons.ARROW_FORWARD, key="next-section")
     bottom = ft.Row([previous, primary, listing], spacing=8)
     review = icon_button(ft.Icons.CHECKLIST, t(lang, "runner.review"), on(state.review))
-    body = [_header(state), *runner_list(state, [*content, ft.Container(height=24)])]
+    body = [_header(state), *runner_list(state, [c for c in (check_in_line(state),) if c is not None]
+                                          + [*content, ft.Container(height=24)])]
     return screen(state, Route.RUNNER, text_of(checklist.title, lang), body,
                   leading=back_button(state, on(state.go_home)), bottom=bottom, scroll=False,
                   actions=[] if last or session.show_sections else [review])

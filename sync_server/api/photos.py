@@ -18,6 +18,7 @@ from ..access import readable_photo
 from ..blob_store import BlobNotFound, BlobStore
 from ..deps import AuditorUser, CurrentUser, PhotosDep, SessionDep, SessionsDep, SettingsDep
 from ..errors import NOT_FOUND, ApiError, error_responses
+from ..integrity import index_photo
 from ..photo_store import check_hash, check_image, ensure_thumbnail, store_photo
 from ..schemas import MissingAnswer, MissingQuery, PhotoReceipt
 from ..settings import Settings
@@ -41,6 +42,8 @@ def _receive(sessions: sessionmaker[Session], settings: Settings, photos: BlobSt
     with sessions() as session:
         created = store_photo(session, photos, sha256, body, checked, user.id,
                               dt.datetime.now(dt.UTC))
+    if created and settings.integrity_signals:
+        index_photo(sessions, sha256, body)
     return created, PhotoReceipt(sha256=sha256, status="created" if created else "present",
                                  media_type=checked.media_type, width=checked.width,
                                  height=checked.height)

@@ -21,7 +21,7 @@ from ..deps import ChecklistsDep, ManagerUser, SessionDep
 from ..errors import FORBIDDEN, INVALID_REQUEST, ApiError, ErrorDetail, error_responses
 from ..reports import (
     CSV_FIELDS, Interval, ReportFilters, TrendGroupBy, TrendRow, compliance_rows, csv_cell,
-    report_labels, trend_rows,
+    excluded_rejected, report_labels, trend_rows,
 )
 
 router = APIRouter(prefix="/reports", tags=["reports"], responses=error_responses(401, 403, 422))
@@ -36,6 +36,7 @@ def report_filters(
     date_to: Annotated[dt.date | None, Query(alias="to", description="last local date")] = None,
     site_id: FilterId = None, region: FilterId = None, checklist_id: FilterId = None,
     staff_id: FilterId = None, auditor_id: FilterId = None,
+    include_rejected: Annotated[bool, Query(description="count rejected visits too")] = False,
 ) -> ReportFilters:
     """The query's filters, with a regional manager's region forced."""
     if date_from is not None and date_to is not None and date_from > date_to:
@@ -46,7 +47,8 @@ def report_filters(
             raise ApiError(403, FORBIDDEN, f"you may only see reports for the region {user.region}")
         region = user.region
     return ReportFilters(date_from=date_from, date_to=date_to, site_id=site_id, region=region,
-                         checklist_id=checklist_id, staff_id=staff_id, auditor_id=auditor_id)
+                         checklist_id=checklist_id, staff_id=staff_id, auditor_id=auditor_id,
+                         include_rejected=include_rejected)
 
 
 Filters = Annotated[ReportFilters, Depends(report_filters)]
@@ -57,12 +59,15 @@ class ComplianceReport(BaseModel):
     target: float
     award_floor: float
     rows: list[GroupRow]
+    # Rejected visits matching the filters that the rows leave out (0 with include_rejected).
+    excluded_rejected: int = 0
 
 
 class TrendReport(BaseModel):
     group_by: TrendGroupBy
     interval: Interval
     rows: list[TrendRow]
+    excluded_rejected: int = 0
 
 
 def _rows(session: SessionDep, checklists: ChecklistsDep, group_by: GroupBy,
@@ -76,7 +81,8 @@ def compliance(session: SessionDep, checklists: ChecklistsDep, filters: Filters,
                group_by: GroupBy) -> ComplianceReport:
     """Process-compliance rows per site, staff, item, dimension or checklist (sorted by key)."""
     return ComplianceReport(group_by=group_by, target=TARGET, award_floor=AWARD_FLOOR,
-                            rows=_rows(session, checklists, group_by, filters))
+                            rows=_rows(session, checklists, group_by, filters),
+                            excluded_rejected=excluded_rejected(session, filters))
 
 
 @router.get("/compliance.csv", response_class=Response,
@@ -90,7 +96,9 @@ def compliance_csv(session: SessionDep, checklists: ChecklistsDep, filters: Filt
     for row in _rows(session, checklists, group_by, filters):
         writer.writerow([csv_cell(getattr(row, name)) for name in CSV_FIELDS])
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="compliance-{group_by}.csv"'})
+        "Content-Disposition": f'attachment; filename="compliance-{group_by}.csv"',
+        # CSV has no place for it beside the rows: the count of rejected visits left out.
+        "X-Excluded-Rejected": str(excluded_rejected(session, filters))})
 
 
 @router.get("/trend")
@@ -99,4 +107,5 @@ def trend(session: SessionDep, checklists: ChecklistsDep, filters: Filters,
     """Pooled rate per period (day, week from Monday, month from the 1st) and site or staff."""
     labels = report_labels(session, group_by, checklists)
     return TrendReport(group_by=group_by, interval=interval,
-                       rows=trend_rows(session, group_by, interval, filters, labels))
+                       rows=trend_rows(session, group_by, interval, filters, labels),
+                       excluded_rejected=excluded_rejected(session, filters))

@@ -18,8 +18,8 @@ IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9]
 
 
 def _public(site: Site, staff: list[Staff]) -> SitePublic:
-    return SitePublic(id=site.id, name=site.name, region=site.region,
-                      staff=[StaffPublic(id=s.id, name=s.name, site_id=s.site_id) for s in staff])
+    return SitePublic(id=site.id, name=site.name, region=site.region, lat=site.lat, lon=site.lon,
+                      radius_m=site.radius_m if site.radius_m is not None else 300.0, staff=[StaffPublic(id=s.id, name=s.name, site_id=s.site_id) for s in staff])
 
 
 @router.get("/sites")
@@ -41,11 +41,13 @@ def put_site(_user: AdminUser, session: SessionDep, site_id: IdPath, body: SiteU
     site = session.get(Site, site_id)
     now = dt.datetime.now(dt.UTC)
     if site is None:
-        site = Site(id=site_id, name=body.name, region=body.region, updated_at=now)
+        site = Site(id=site_id, name=body.name, region=body.region, updated_at=now,
+                    lat=body.lat, lon=body.lon, radius_m=body.radius_m)
         session.add(site)
         response.status_code = 201
     else:
         site.name, site.region, site.updated_at = body.name, body.region, now
+        site.lat, site.lon, site.radius_m = body.lat, body.lon, body.radius_m
     session.commit()
     staff = list(session.scalars(select(Staff).where(Staff.site_id == site_id).order_by(Staff.id)))
     return _public(site, staff)

@@ -11,21 +11,24 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from audit_app.domain import Visit
 
 from ..access import may_read_visit
-from ..deps import AuditorUser, ChecklistsDep, SessionsDep, VisitReader
+from ..deps import AuditorUser, ChecklistsDep, ClockDep, SessionsDep, SettingsDep, VisitReader
 from ..errors import (
     BODY_TOO_LARGE, INVALID_REQUEST, INVALID_VISIT, NOT_FOUND, ApiError, ErrorDetail, ErrorInfo,
     error_responses, validation_details,
 )
+from ..integrity import public_flags, site_point
+from ..review import review_history, review_of
 from ..schemas import (
-    MAX_BATCH_VISITS, BatchAnswer, BatchResult, ObservationOutcome, VisitBatch, VisitDetail,
-    VisitReceipt, VisitSummary,
+    MAX_BATCH_VISITS, BatchAnswer, BatchResult, FlagPublic, ObservationOutcome, ReviewState,
+    VisitBatch, VisitDetail, VisitReceipt, VisitSummary,
 )
-from ..tables import Site, User, VisitRevision
+from ..settings import Settings
+from ..tables import Site, User, VisitFlag, VisitHead, VisitRevision
 from ..visit_checks import upload_problems
 from ..visit_store import load_visit, missing_photos, store_visit
 
@@ -33,13 +36,15 @@ router = APIRouter(prefix="/visits", tags=["visits"], responses=error_responses(
 VisitIdPath = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-def _store(sessions: SessionsDep, checklists: ChecklistsDep, user: User, visit_id: str,
-           visit: Visit) -> VisitReceipt:
+def _store(sessions: SessionsDep, checklists: ChecklistsDep, settings: Settings,
+           now: dt.datetime, user: User, visit_id: str, visit: Visit) -> VisitReceipt:
     with sessions() as session:
         checklist, problems = upload_problems(session, checklists, visit_id, visit)
+        site = site_point(session.get(Site, visit.site_id))  # already loaded by the checks
     if problems or checklist is None:
         raise ApiError(422, INVALID_VISIT, f"the visit has {len(problems)} problem(s)", problems)
-    stored = store_visit(sessions, visit, checklist, user.id, dt.datetime.now(dt.UTC))
+    stored = store_visit(sessions, visit, checklist, user.id, now,
+                         signals=settings.integrity_signals, site=site)
     with sessions() as session:
         missing = missing_photos(session, [photo.sha256 for photo in visit.photos])
     return VisitReceipt(id=visit.id, revision=stored.revision, status=stored.status,
@@ -50,15 +55,18 @@ def _store(sessions: SessionsDep, checklists: ChecklistsDep, user: User, visit_i
             responses={201: {"model": VisitReceipt, "description": "stored a new revision"},
                        **error_responses(400, 409, 413, 422)})
 async def put_visit(user: AuditorUser, sessions: SessionsDep, checklists: ChecklistsDep,
-                    visit_id: VisitIdPath, visit: Visit, response: Response) -> VisitReceipt:
+                    settings: SettingsDep, clock: ClockDep, visit_id: VisitIdPath, visit: Visit,
+                    response: Response) -> VisitReceipt:
     """Upload a visit revision: 201 stored, 200 replay of the same content, 409 conflict."""
-    receipt = await run_in_threadpool(_store, sessions, checklists, user, visit_id, visit)
+    # The server's clock is `received_at`, what clock_skew compares device times with.
+    receipt = await run_in_threadpool(_store, sessions, checklists, settings, clock(), user,
+                                      visit_id, visit)
     response.status_code = 201 if receipt.status == "created" else 200
     return receipt
 
 
-def _store_one(sessions: SessionsDep, checklists: ChecklistsDep, user: User,
-               raw: dict[str, object]) -> BatchResult:
+def _store_one(sessions: SessionsDep, checklists: ChecklistsDep, settings: Settings,
+               now: dt.datetime, user: User, raw: dict[str, object]) -> BatchResult:
     """One visit of a batch, as `PUT /visits/{its id}` would answer it (its own transaction)."""
     visit_id = raw.get("id") if isinstance(raw.get("id"), str) else None
     try:
@@ -68,7 +76,7 @@ def _store_one(sessions: SessionsDep, checklists: ChecklistsDep, user: User,
             code=INVALID_REQUEST, message="the visit is not valid",
             details=validation_details([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()])))
     try:
-        receipt = _store(sessions, checklists, user, visit.id, visit)
+        receipt = _store(sessions, checklists, settings, now, user, visit.id, visit)
     except ApiError as exc:
         return BatchResult(id=visit.id, status_code=exc.status,
                            error=ErrorInfo(code=exc.code, message=exc.message, details=exc.details))
@@ -76,20 +84,21 @@ def _store_one(sessions: SessionsDep, checklists: ChecklistsDep, user: User,
                        **receipt.model_dump())
 
 
-def _store_batch(sessions: SessionsDep, checklists: ChecklistsDep, user: User,
-                 batch: VisitBatch) -> BatchAnswer:
-    return BatchAnswer(results=[_store_one(sessions, checklists, user, raw) for raw in batch.visits])
+def _store_batch(sessions: SessionsDep, checklists: ChecklistsDep, settings: Settings,
+                 clock: ClockDep, user: User, batch: VisitBatch) -> BatchAnswer:
+    return BatchAnswer(results=[_store_one(sessions, checklists, settings, clock(), user, raw)
+                                for raw in batch.visits])
 
 
 @router.post("/batch", responses=error_responses(400, 413))
 async def post_visit_batch(user: AuditorUser, sessions: SessionsDep, checklists: ChecklistsDep,
-                           batch: VisitBatch) -> BatchAnswer:
+                           settings: SettingsDep, clock: ClockDep, batch: VisitBatch) -> BatchAnswer:
     """Upload up to 50 visit revisions: one result per visit, in order, each what PUT would
     have answered (one bad visit does not fail the others)."""
     if len(batch.visits) > MAX_BATCH_VISITS:
         raise ApiError(413, BODY_TOO_LARGE, f"a batch holds at most {MAX_BATCH_VISITS} visits, "
                                             f"not {len(batch.visits)}")
-    return await run_in_threadpool(_store_batch, sessions, checklists, user, batch)
+    return await run_in_threadpool(_store_batch, sessions, checklists, settings, clock, user, batch)
 
 
 @router.get("/{visit_id}", responses=error_responses(404))
@@ -112,7 +121,10 @@ def get_visit(user: VisitReader, sessions: SessionsDep, visit_id: VisitIdPath) -
                                          staff_id=row.staff_id, dimension=row.dimension,
                                          weight=row.weight, critical=row.critical)
                       for row in stored.observations],
-            missing_photos=missing_photos(session, [p.sha256 for p in visit.photos]))
+            missing_photos=missing_photos(session, [p.sha256 for p in visit.photos]),
+            flags=[FlagPublic(**flag) for flag in
+                   public_flags(session, [(latest.visit_id, latest.revision)])[latest.visit_id]],
+            review=review_of(stored.head), review_history=review_history(session, visit_id))
 
 
 VisitFilterId = Annotated[str | None,
@@ -128,16 +140,29 @@ def list_visits(user: VisitReader, sessions: SessionsDep,
                                                            description="first local date")] = None,
                 date_to: Annotated[dt.date | None, Query(alias="to",
                                                          description="last local date")] = None,
-                sort: Literal["received", "started"] = "received") -> list[VisitSummary]:
+                sort: Literal["received", "started"] = "received",
+                flagged: bool | None = None,
+                flag: Annotated[str | None, Query(pattern=r"^[a-z_]{1,32}$")] = None,
+                review: ReviewState | None = None) -> list[VisitSummary]:
     """Latest revisions the caller may read (auditors: their own), newest upload first, or
     newest visit first with `sort=started`. `site_id`, `checklist_id`, `from` and `to` filter
     as the report filters do (dates are the visit's local date), so a report row's visits can
-    be listed."""
+    be listed. `flagged`, `flag` (a flag code) and `review` (a review state) select by the
+    integrity flags and review of docs/integrity.md."""
     if date_from is not None and date_to is not None and date_from > date_to:
         raise ApiError(422, INVALID_REQUEST, "the request is not valid", [ErrorDetail(
             code="date_range", path="query.from", message="`from` must not be after `to`")])
-    query = (select(VisitRevision).join(Site, Site.id == VisitRevision.site_id)
+    query = (select(VisitRevision, VisitHead).join(Site, Site.id == VisitRevision.site_id)
+             .join(VisitHead, VisitHead.id == VisitRevision.visit_id)
              .where(VisitRevision.is_latest.is_(True)))
+    has_flag = (select(VisitFlag.id).where(VisitFlag.visit_id == VisitRevision.visit_id,
+                                           VisitFlag.revision == VisitRevision.revision))
+    if flagged is not None:
+        query = query.where(exists(has_flag) if flagged else ~exists(has_flag))
+    if flag is not None:
+        query = query.where(exists(has_flag.where(VisitFlag.code == flag)))
+    if review is not None:
+        query = query.where(VisitHead.review_state == review)
     if user.role == "auditor":
         query = query.where(VisitRevision.auditor_id == user.id)
     elif user.role == "manager" and user.region is not None:
@@ -153,13 +178,17 @@ def list_visits(user: VisitReader, sessions: SessionsDep,
     newest = VisitRevision.started_at if sort == "started" else VisitRevision.received_at
     query = query.order_by(newest.desc(), VisitRevision.visit_id)
     with sessions() as session:
-        rows = session.scalars(query.limit(limit).offset(offset))
+        rows = list(session.execute(query.limit(limit).offset(offset)))
+        flags = public_flags(session, [(row.visit_id, row.revision) for row, _head in rows])
         return [VisitSummary(
             id=row.visit_id, revision=row.revision, auditor_id=row.auditor_id, site_id=row.site_id,
             checklist_id=row.checklist_id, checklist_version=row.checklist_version,
             started_at=_utc(row.started_at), started_local_date=row.started_local_date,
             received_at=_utc(row.received_at),
-            visit_score=row.visit_score, knocked_out=row.knocked_out) for row in rows]
+            visit_score=row.visit_score, knocked_out=row.knocked_out,
+            flags=[FlagPublic(**flag) for flag in flags[row.visit_id]],
+            review_state=head.review_state,  # type: ignore[arg-type]
+            review_reason=head.review_reason) for row, head in rows]
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:

@@ -79,3 +79,11 @@ def test_keys_built_at_run_time_exist_for_every_value():
 def test_a_missing_key_fails_loudly():
     with pytest.raises(KeyError):
         t("en", "no.such_key")
+
+
+def test_every_check_in_status_has_a_text_in_both_languages():
+    from typing import get_args
+
+    from audit_app.state.check_in import CheckInStatus
+    for status in get_args(CheckInStatus):
+        assert t("en", f"integrity.check_in.{status}") and t("zh-CN", f"integrity.check_in.{status}")

@@ -72,6 +72,12 @@ ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
         "auditor_a": 200, "auditor_b": 404, "manager_north": 200, "manager_south": 404,
         "manager_all": 200, "admin": 200, "revoked": 401, "nobody": 401}),
     "GET /visits": (lambda s, w, h: s.client.get("/api/v1/visits", headers=h), READ_ALL),
+    # A manager of the visit's region or an admin; auditors have the wrong role (403).
+    "PUT /visits/{id}/review": (
+        lambda s, w, h: s.client.put(f"/api/v1/visits/{s.a_visit}/review", headers=h,  # type: ignore[attr-defined]
+                                     json={"state": "approved"}), {
+            "auditor_a": 403, "auditor_b": 403, "manager_north": 200, "manager_south": 404,
+            "manager_all": 200, "admin": 200, "revoked": 401, "nobody": 401}),
     "PUT /photos/{sha256}": (_put_photo, AUDITOR_WRITE),
     # As for the visit citing it (tests/server/test_photo_reading.py has the other cases).
     "GET /photos/{sha256}": (_get_a_photo, {

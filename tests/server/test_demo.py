@@ -13,7 +13,10 @@ from fastapi.testclient import TestClient
 
 from sync_server.app import create_app
 from sync_server.cli import run
-from sync_server.demo import DAYS, SITES, USERS, load_demo
+from sync_server.demo import (
+    DAYS, DUPLICATE_SITE, FAR_CHECK_IN, REVIEWS, SIMILAR_SITE, SITES, TOO_FAST, USERS, _visit_id,
+    load_demo,
+)
 from sync_server.settings import REPO_CHECKLIST_DIR, Settings
 
 from .conftest import fresh_database_url
@@ -40,9 +43,12 @@ def test_demo_creates_visits_a_manager_can_report_on(settings: Settings) -> None
     tokens = {login.name: login.token for login in result.logins}
     assert {login.role for login in result.logins} == {"auditor", "manager", "admin"}
     with TestClient(create_app(settings)) as client:
-        rows = get(client, tokens["demo-manager"], "/reports/compliance", group_by="site")["rows"]
+        report = get(client, tokens["demo-manager"], "/reports/compliance", group_by="site")
+        rows = report["rows"]
         assert [row["key"] for row in rows] == sorted(site[0] for site in SITES)
-        assert sum(row["visits"] for row in rows) == 60
+        # The demo rejects one visit (docs/integrity.md): it leaves the numbers.
+        assert report["excluded_rejected"] == 1
+        assert sum(row["visits"] for row in rows) == 59
         assert all(row["observations"] > 0 and 0 < row["rate"] <= 1 for row in rows)
         staff = get(client, tokens["demo-manager"], "/reports/compliance", group_by="staff")["rows"]
         assert len(staff) >= len(SITES) and all(" " in row["label"] for row in staff)
@@ -67,7 +73,8 @@ def test_second_demo_run_adds_nothing_twice_and_replaces_tokens(settings: Settin
         new = {login.name: login.token for login in second.logins}["demo-manager"]
         assert client.get("/api/v1/reports/compliance", params={"group_by": "site"},
                           headers={"Authorization": f"Bearer {old}"}).status_code == 401
-        rows = get(client, new, "/reports/compliance", group_by="checklist")["rows"]
+        rows = get(client, new, "/reports/compliance", group_by="checklist",
+                   include_rejected="true")["rows"]
         assert sum(row["visits"] for row in rows) == 30
 
 
@@ -129,3 +136,24 @@ def test_demo_photos_belong_to_their_sites_region(settings: Settings) -> None:
         assert client.get(f"/api/v1/photos/{by_region['east']}", params={"size": "thumb"},
                           headers=east).status_code == 200
         assert client.get(f"/api/v1/photos/{by_region['south']}", headers=east).status_code == 404
+
+
+def test_demo_has_flagged_and_reviewed_visits_and_site_coordinates(settings: Settings) -> None:
+    result = load_demo(settings, visits=60, now=NOW)
+    admin = {"Authorization": f"Bearer {next(l.token for l in result.logins if l.name == 'demo-admin')}"}
+    with TestClient(create_app(settings)) as client:
+        sites = client.get("/api/v1/sites", headers=admin).json()
+        assert all(site["lat"] is not None and site["lon"] is not None for site in sites)
+        listed = client.get("/api/v1/visits", params={"limit": 1000}, headers=admin).json()
+        by_code: dict[str, set[str]] = {}
+        for row in listed:
+            for flag in row["flags"]:
+                by_code.setdefault(flag["code"], set()).add(row["site_id"])
+        assert by_code.pop("duplicate_photo") == {DUPLICATE_SITE}
+        assert by_code.pop("similar_photo") == {SIMILAR_SITE}
+        assert set(by_code) == {"far_check_in", "no_check_in", "copied_text", "too_fast"}
+        states = {row["id"]: row["review_state"] for row in listed}
+        assert {states[_visit_id(2026, n)] for n in REVIEWS} == {"rejected", "has_issues", "approved"}
+        fast = {row["id"] for row in listed if any(f["code"] == "too_fast" for f in row["flags"])}
+        far = {row["id"] for row in listed if any(f["code"] == "far_check_in" for f in row["flags"])}
+        assert (fast, far) == ({_visit_id(2026, TOO_FAST)}, {_visit_id(2026, FAR_CHECK_IN)})

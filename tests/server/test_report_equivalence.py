@@ -119,3 +119,45 @@ def test_sql_rows_equal_domain_group_rows_on_random_visits(server: Server) -> No
             domain_rows = [row.model_dump() for row in group_rows(kept, group_by)]
             assert sql_rows, f"{group_by} {params}: no rows, the comparison would prove nothing"
             assert comparable(sql_rows) == comparable(domain_rows), f"{group_by} {params}"
+
+
+def reject(server: Server, visit_id: str) -> None:
+    answer = server.client.put(f"/api/v1/visits/{visit_id}/review", headers=server.auth("admin"),
+                               json={"state": "rejected", "reason": "duplicate photos"})
+    assert answer.status_code == 200, answer.text
+
+
+@pytest.mark.slow
+def test_sql_rows_without_rejected_visits_equal_domain_rows_recomputed_without_them(
+        server: Server) -> None:
+    rng = random.Random(20261202)
+    visits, auditors = upload_random_visits(server, rng, 30)
+    by_version = checklists()
+    scores = {visit.id: score_visit(visit, by_version[visit.checklist_version]) for visit in visits}
+    rejected = {visit.id for visit in rng.sample(visits, 8)}
+    for visit_id in sorted(rejected):
+        reject(server, visit_id)
+    # Approved and has-issues visits stay in the numbers.
+    kept_ids = [v.id for v in visits if v.id not in rejected]
+    for state, visit_id in (("approved", kept_ids[0]), ("has_issues", kept_ids[1])):
+        answer = server.client.put(f"/api/v1/visits/{visit_id}/review", headers=server.auth("admin"),
+                                   json={"state": state, "reason": "checked"})
+        assert answer.status_code == 200, answer.text
+    for params, keep in FILTERS:
+        chosen = [(v, kept_score) for v in visits
+                  if (kept_score := keep(v, scores[v.id], auditors[v.id])) is not None]
+        without = [score for v, score in chosen if v.id not in rejected]
+        # A visit matches the staff filter when it has an observation attributed to them.
+        excluded = sum(v.id in rejected and bool(score.observations) for v, score in chosen)
+        for group_by in GROUPINGS:
+            for include, expected in (({}, without), ({"include_rejected": "true"},
+                                                      [score for _v, score in chosen])):
+                answer = server.client.get("/api/v1/reports/compliance",
+                                           params={"group_by": group_by, **params, **include},
+                                           headers=server.auth("admin"))
+                assert answer.status_code == 200, answer.text
+                report = answer.json()
+                assert report["rows"], f"{group_by} {params}: no rows, the comparison proves nothing"
+                assert comparable(report["rows"]) == comparable(
+                    [row.model_dump() for row in group_rows(expected, group_by)]), (group_by, params)
+                assert report["excluded_rejected"] == (0 if include else excluded), params

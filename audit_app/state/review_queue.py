@@ -1,0 +1,109 @@
+"""The manager's Review queue (docs/integrity.md): unreviewed visits, flagged ones first, each
+flag in the user's language with its evidence; approve, mark as having issues or reject with a
+reason. Blocking HTTP runs in a worker thread; the token never appears in an error."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from audit_app.i18n import is_chinese
+
+from .errors import refuse
+
+if TYPE_CHECKING:
+    from .app_state import AppState
+
+QUEUE_ROUTE = "/review-queue"
+QUEUE_ROLES = frozenset({"manager", "admin"})
+PAGE = 200
+
+
+@dataclass(frozen=True)
+class QueuedFlag:
+    code: str
+    message: str
+    message_zh: str
+    evidence: dict[str, Any]
+
+    def text(self, lang: str) -> str:
+        return self.message_zh if is_chinese(lang) else self.message
+
+
+@dataclass(frozen=True)
+class QueuedVisit:
+    id: str
+    site_id: str
+    started_at: str
+    auditor_id: str
+    visit_score: float | None
+    flags: tuple[QueuedFlag, ...]
+
+
+def _queued(row: dict[str, Any]) -> QueuedVisit:
+    return QueuedVisit(id=row["id"], site_id=row["site_id"], started_at=row["started_at"],
+                       auditor_id=row["auditor_id"], visit_score=row.get("visit_score"),
+                       flags=tuple(QueuedFlag(f["code"], f["message"], f["message_zh"],
+                                              f.get("evidence") or {}) for f in row["flags"]))
+
+
+class ReviewQueueSession:
+    def __init__(self, app: AppState) -> None:
+        self.app = app
+        self.visits: tuple[QueuedVisit, ...] = ()
+        self.reasons: dict[str, str] = {}      # visit id → the reason as typed
+        self.transport: httpx.BaseTransport | None = None  # tests
+
+    def _client(self) -> httpx.Client:
+        from audit_app.sync import load_credentials
+
+        with self.app.device.lock:
+            creds = load_credentials(self.app.device.folder)
+        if creds is None:
+            raise refuse("not_connected", "error.not_connected")
+        return httpx.Client(base_url=creds.server_url.rstrip("/") + "/api/v1", timeout=30,
+                            transport=self.transport,
+                            headers={"Authorization": f"Bearer {creds.token}"})
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            with self._client() as client:
+                response = client.request(method, path, **kwargs)
+        except httpx.TransportError as exc:
+            raise refuse("queue_offline", "integrity.queue.offline") from exc
+        if response.status_code != 200:
+            raise refuse("queue_failed", "integrity.queue.failed", status=response.status_code)
+        return response.json()
+
+    def _load(self) -> tuple[QueuedVisit, ...]:
+        """Unreviewed visits, flagged first (each group newest first)."""
+        flagged = self._call("GET", "/visits", params={"review": "received", "flagged": "true",
+                                                        "limit": PAGE, "sort": "started"})
+        plain = self._call("GET", "/visits", params={"review": "received", "flagged": "false",
+                                                      "limit": PAGE, "sort": "started"})
+        return tuple(_queued(row) for row in [*flagged, *plain])
+
+    async def open(self) -> bool:
+        """Home's Review button: load the queue and show it."""
+        async def action() -> None:
+            self.visits = await asyncio.to_thread(self._load)
+            self.app.go(QUEUE_ROUTE)
+        return await self.app.act(action)
+
+    def set_reason(self, visit_id: str, reason: str) -> None:
+        self.reasons[visit_id] = reason
+
+    async def decide(self, visit_id: str, state: str) -> bool:
+        """Approve, or mark has_issues / rejected with the typed reason; the visit leaves the queue."""
+        async def action() -> None:
+            reason = self.reasons.get(visit_id, "").strip() or None
+            if state != "approved" and reason is None:
+                raise refuse("reason_required", "integrity.queue.reason_required")
+            await asyncio.to_thread(self._call, "PUT", f"/visits/{visit_id}/review",
+                                    json={"state": state, "reason": reason})
+            self.reasons.pop(visit_id, None)
+            self.visits = await asyncio.to_thread(self._load)
+        return await self.app.act(action)

@@ -1,0 +1,51 @@
+"""The manager's Review queue: unreviewed visits (flagged first), each flag explained in the
+user's language; approve, has issues, reject (with a reason). Logic: state/review_queue.py."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from audit_app.i18n import t
+from audit_app.state import AppState, Route
+from audit_app.state.review_queue import QUEUE_ROLES, QUEUE_ROUTE, QueuedVisit
+
+from .common import TOUCH, on, on_value, screen
+from .routes import ScreenEntry, register_screen
+
+
+def _card(state: AppState, visit: QueuedVisit) -> ft.Control:
+    lang, queue = state.lang, state.review_queue
+    site = state.roster.site_name(visit.site_id)
+    flags = [ft.Text(f"• {flag.text(lang)}", size=13, color=ft.Colors.RED_800)
+             for flag in visit.flags] or [ft.Text(t(lang, "integrity.queue.no_flags"), size=13)]
+    reason = ft.TextField(label=t(lang, "integrity.queue.reason"), dense=True,
+                          value=queue.reasons.get(visit.id, ""),
+                          on_change=on_value(queue.set_reason, visit.id),
+                          tooltip=t(lang, "integrity.queue.reason"))
+
+    def button(key: str, decision: str, icon: ft.IconData) -> ft.Control:
+        return ft.TextButton(t(lang, key), icon=icon, height=TOUCH, tooltip=t(lang, key),
+                             on_click=on(queue.decide, visit.id, decision))
+    return ft.Card(key=f"queue-{visit.id}", content=ft.Container(padding=12, content=ft.Column([
+        ft.Text(f"{site} · {visit.started_at[:16].replace('T', ' ')}", weight=ft.FontWeight.W_500),
+        ft.Text(visit.auditor_id, size=12, color=ft.Colors.BLUE_GREY_700),
+        *flags, reason,
+        ft.Row([button("integrity.queue.approve", "approved", ft.Icons.CHECK),
+                button("integrity.queue.has_issues", "has_issues", ft.Icons.REPORT),
+                button("integrity.queue.reject", "rejected", ft.Icons.BLOCK)], wrap=True),
+    ], spacing=6, tight=True)))
+
+
+def review_queue_view(state: AppState, _services: object = None) -> ft.View:
+    lang = state.lang
+    visits = state.review_queue.visits
+    body = [_card(state, visit) for visit in visits] or [ft.Text(t(lang, "integrity.queue.empty"))]
+    back = ft.IconButton(ft.Icons.ARROW_BACK, tooltip=t(lang, "common.back"),
+                         on_click=on(state.go, Route.HOME))
+    return screen(state, QUEUE_ROUTE, t(lang, "integrity.queue.title"), body, leading=back)
+
+
+def register_review_queue_screen() -> None:
+    register_screen(ScreenEntry(QUEUE_ROUTE, review_queue_view, home_label_key="integrity.queue.open",
+                                icon=ft.Icons.FACT_CHECK, roles=QUEUE_ROLES,
+                                open=lambda state: state.review_queue.open()))
