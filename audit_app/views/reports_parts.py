@@ -128,7 +128,7 @@ def bar_chart(reports: ReportsSession, model: BarChartModel, *, key: str,
     for index, bar in enumerate(model.bars):
         colour = TONE_COLOUR[bar.tone]
         groups.append(fc.BarChartGroup(x=index, rods=[fc.BarChartRod(
-            from_y=0, to_y=bar.rate_pct or 0, width=20, border_radius=3,
+            from_y=0, to_y=bar.drawn_pct, width=20, border_radius=3,
             color=ft.Colors.with_opacity(0.35, colour) if bar.small_sample else colour,
             border_side=ft.BorderSide(2, colour) if bar.small_sample else None,
             tooltip=f"{bar.label}: {bar.value_text} · n {bar.observations}")]))

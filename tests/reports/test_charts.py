@@ -30,11 +30,12 @@ def test_site_bars_are_weakest_first_with_rate_n_and_warning_below_the_90_percen
     rows = [row("site", "a", 95, 100, 100), row("site", "b", 85, 100, 100),
             row("site", "c", 9, 10, 10), row("site", "d", 0, 0, 0)]
     chart = overview(answer("site", rows), EN).chart
-    assert [b.key for b in chart.bars] == ["b", "c", "a", "d"]  # no rate last
-    assert [b.value_text for b in chart.bars] == ["85.0%", "90.0%", "95.0%", "–"]
-    assert [b.observations for b in chart.bars] == [100, 10, 100, 0]
+    # enough evidence first, then the small sample (c: 10 observations), no rate last
+    assert [b.key for b in chart.bars] == ["b", "a", "c", "d"]
+    assert [b.value_text for b in chart.bars] == ["85.0%", "95.0%", "90.0%", "–"]
+    assert [b.observations for b in chart.bars] == [100, 100, 10, 0]
     assert [b.tone for b in chart.bars] == [Tone.BELOW, Tone.MEETS, Tone.MEETS, Tone.NO_DATA]
-    assert [b.small_sample for b in chart.bars] == [False, True, False, True]
+    assert [b.small_sample for b in chart.bars] == [False, False, True, True]
     assert (chart.line.pct, chart.line.text_key) == (90.0, "reports.line.target")
     assert chart.bars[0].rate_pct == 85.0 and chart.bars[3].rate_pct is None
 
@@ -45,9 +46,32 @@ def test_staff_bars_are_measured_against_the_80_percent_award_floor() -> None:
     assert (result.chart.line.pct, result.chart.line.text_key) == (80.0, "reports.line.award_floor")
     assert {b.key: b.tone for b in result.chart.bars} == {"s1": Tone.MEETS, "s2": Tone.BELOW}
     flags = {r.key: r.flags for r in result.table}
-    # 85 % is under the site target but meets the award floor: flagged, not coloured.
-    assert flags["s1"] == (Flag("reports.flag.below_target"),)
-    assert flags["s2"] == (Flag("reports.flag.below_target"), Flag("reports.flag.below_award_floor"))
+    # 84 % is under the site target but above the award floor the staff chart draws: the row
+    # says what its bar shows (no "below target" beside a green bar above the line).
+    assert flags["s1"] == ()
+    assert flags["s2"] == (Flag("reports.flag.below_award_floor"),)
+
+
+def test_a_site_seen_in_one_visit_is_a_small_sample_however_many_observations() -> None:
+    one_visit = make_row("site", "solo", "Solo", applicable=25, passed=20, observations=25, visits=1,
+                         critical_failures=0, visit_score_mean=None)
+    two_visits = make_row("site", "duo", "Duo", applicable=30, passed=30, observations=30, visits=2,
+                          critical_failures=0, visit_score_mean=None)
+    result = overview(answer("site", [one_visit, two_visits]), EN)
+    flags = {r.key: r.flags for r in result.table}
+    assert flags["solo"] == (Flag("reports.flag.below_target"), Flag("reports_ui.flag.one_visit"))
+    assert flags["duo"] == (Flag("reports_ui.flag.few_visits", 2),)
+    assert all(b.small_sample for b in result.chart.bars)
+
+
+def test_small_samples_come_after_the_rows_with_enough_evidence_and_zero_is_drawn() -> None:
+    rows = [row("item", "one-zero", 0, 1, 1), row("item", "weak", 60, 100, 100),
+            row("item", "strong", 98, 100, 100), row("item", "few-ok", 9, 10, 10)]
+    chart = overview(answer("item", rows), EN).chart
+    assert [b.key for b in chart.bars] == ["weak", "strong", "one-zero", "few-ok"]
+    zero = chart.bars[2]
+    assert zero.rate_pct == 0.0 and zero.value_text == "0.0%" and zero.drawn_pct > 0
+    assert chart.bars[0].drawn_pct == 60.0
 
 
 def test_table_rows_carry_rate_wilson_interval_weights_and_flags() -> None:

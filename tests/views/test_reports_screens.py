@@ -82,7 +82,7 @@ def test_overview_chart_bars_carry_the_rates_and_the_target_line(device, demo_se
     run(app.reports.open())
     (chart,) = controls_of(build(app), fc.BarChart)
     model = app.reports.overall.chart
-    assert [g.rods[0].to_y for g in chart.groups] == [b.rate_pct for b in model.bars]
+    assert [g.rods[0].to_y for g in chart.groups] == [b.drawn_pct for b in model.bars]
     assert chart.horizontal_grid_lines.interval == 90 and (chart.min_y, chart.max_y) == (0, 100)
     run(app.reports.show_overall("staff"))
     (staff_chart,) = controls_of(build(app), fc.BarChart)
