@@ -12,7 +12,7 @@ from audit_app.reports.charts import BarChartModel, Overview, Page, TableRow, To
 from audit_app.reports.filters import Period
 from audit_app.state.reports import ReportsRoute, ReportsSession
 
-from .common import TOUCH, on
+from .common import TOUCH, icon_button, on
 
 TONE_COLOUR = {Tone.MEETS: ft.Colors.GREEN_600, Tone.BELOW: ft.Colors.ORANGE_800,
                Tone.NO_DATA: ft.Colors.GREY_400}
@@ -168,13 +168,12 @@ def pager(reports: ReportsSession, name: str, page: Page) -> ft.Control | None:
         return None
     lang = reports.app.lang
     return ft.Row([
-        ft.IconButton(ft.Icons.CHEVRON_LEFT, tooltip=text(lang, "reports.page.previous"),
-                      disabled=page.number == 0, on_click=on(reports.turn_page, name, page.number - 1)),
+        icon_button(ft.Icons.CHEVRON_LEFT, text(lang, "reports.page.previous"),
+                    on(reports.turn_page, name, page.number - 1), disabled=page.number == 0),
         ft.Text(text(lang, "reports.page.of", first=page.first, last=page.last, total=page.total),
                 key=f"{name}-page"),
-        ft.IconButton(ft.Icons.CHEVRON_RIGHT, tooltip=text(lang, "reports.page.next"),
-                      disabled=page.number >= page.count - 1,
-                      on_click=on(reports.turn_page, name, page.number + 1)),
+        icon_button(ft.Icons.CHEVRON_RIGHT, text(lang, "reports.page.next"),
+                    on(reports.turn_page, name, page.number + 1), disabled=page.number >= page.count - 1),
     ], alignment=ft.MainAxisAlignment.CENTER)
 
 
