@@ -27,6 +27,7 @@ from audit_app.reports.trend import TrendChartModel, trend_chart
 from audit_app.reports.visits import VisitListRow, VisitView, visit_rows, visit_view
 
 from .errors import refuse
+from .reports_breakdown import Breakdown, ReportsBreakdown
 from .reports_drill import ReportsDrillDown, ReportsRoute, refusal
 
 if TYPE_CHECKING:
@@ -35,13 +36,12 @@ if TYPE_CHECKING:
 REPORT_ROLES = frozenset({"manager", "admin"})
 LOADING_AFTER_S = 0.25
 Overall = Literal["site", "staff"]
-Breakdown = Literal["item", "dimension"]
 
 
 _FILTER_KEYS = {"custom_from": "reports.error.custom_from", "custom_to": "reports.error.custom_to"}
 
 
-class ReportsSession(ReportsDrillDown):
+class ReportsSession(ReportsDrillDown, ReportsBreakdown):
     def __init__(self, app: AppState) -> None:
         self.app = app
         self.filter = ReportFilter(period=Period.THIS_MONTH)
@@ -49,6 +49,8 @@ class ReportsSession(ReportsDrillDown):
         self.draft_dates: dict[str, str] = {}  # custom dates as typed (YYYY-MM-DD)
         self.overall_by: Overall = "site"
         self.breakdown_by: Breakdown = "item"
+        self.breakdown_checklist: str | None = None  # By item: the checklist picked (None: most visits)
+        self.expanded_row: str | None = None           # the row whose full text is shown
         self.trend_by: Overall = "site"
         self.trend_selected: tuple[str, ...] | None = None
         self.pages: dict[str, int] = {}
@@ -103,10 +105,6 @@ class ReportsSession(ReportsDrillDown):
     @property
     def overall(self) -> Overview | None:
         return self._overview(self.overall_by)
-
-    @property
-    def breakdown(self) -> Overview | None:
-        return self._overview(self.breakdown_by)
 
     @property
     def site_staff(self) -> Overview | None:
@@ -220,13 +218,6 @@ class ReportsSession(ReportsDrillDown):
     def turn_page(self, name: str, page: int) -> None:
         self.pages[name] = max(0, page)
         self.app.changed()
-
-    async def open_breakdown(self, group_by: Breakdown | None = None) -> bool:
-        async def action() -> None:
-            self.breakdown_by = group_by or self.breakdown_by
-            self.app.go(ReportsRoute.BREAKDOWN)
-            await self._compliance(self.breakdown_by, self.breakdown_by, self.params())
-        return await self._act(action)
 
     async def open_trend(self, group_by: Overall | None = None) -> bool:
         async def action() -> None:

@@ -182,8 +182,21 @@ def flag_text(lang: str, row: TableRow) -> str:
                       for f in row.flags)
 
 
+def row_name(reports: ReportsSession, row: TableRow, on_row, hint_key: str, expanded: bool) -> ft.Control:
+    """A row's name: two lines and an ellipsis, all of it when the row is expanded; a button
+    when tapping the row does something (opens it, or shows its whole text)."""
+    lang = reports.app.lang
+    label = ft.Text(row.label, max_lines=None if expanded else 2,
+                    overflow=ft.TextOverflow.VISIBLE if expanded else ft.TextOverflow.ELLIPSIS,
+                    width=NAME_COLUMN)
+    if on_row is None:
+        return label
+    return ft.TextButton(content=label, on_click=on(on_row, row.key),
+                         tooltip=text(lang, hint_key, name=row.label))
+
+
 def table(reports: ReportsSession, rows: tuple[TableRow, ...], *, key: str, on_row=None,
-          with_source: bool = False) -> ft.Control:
+          with_source: bool = False, hint_key: str = "reports.open_row") -> ft.Control:
     """Rate, Wilson interval, applicable/passed, n, visits and flags; scrolls sideways on a phone."""
     lang = reports.app.lang
     headers = ["reports.col.name", "reports.col.rate", "reports.col.interval",
@@ -195,10 +208,7 @@ def table(reports: ReportsSession, rows: tuple[TableRow, ...], *, key: str, on_r
                for h in headers]
     data_rows = []
     for row in rows:
-        label = ft.Text(row.label, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS, width=NAME_COLUMN)
-        name: ft.Control = (ft.TextButton(content=label, on_click=on(on_row, row.key),
-                                          tooltip=text(lang, "reports.open_row", name=row.label))
-                            if on_row is not None else label)
+        name = row_name(reports, row, on_row, hint_key, reports.expanded_row == row.key)
         cells = [name, ft.Text(row.rate_text, color=TONE_COLOUR[row.tone], weight=ft.FontWeight.W_600),
                  ft.Text(row.interval_text), ft.Text(f"{row.applicable_text} / {row.passed_text}"),
                  ft.Text(str(row.observations)), ft.Text(str(row.visits)),
@@ -207,14 +217,16 @@ def table(reports: ReportsSession, rows: tuple[TableRow, ...], *, key: str, on_r
             cells.append(ft.Text(row.source or "", size=12))
         data_rows.append(ft.DataRow(cells=[ft.DataCell(c) for c in cells]))
     return ft.Row([ft.DataTable(key=key, columns=columns, rows=data_rows, column_spacing=18,
-                                data_row_min_height=TOUCH, data_row_max_height=64,
+                                data_row_min_height=TOUCH, data_row_max_height=float("inf"),
                                 heading_row_height=44)], scroll=ft.ScrollMode.AUTO)
 
 
 def chart_and_table(reports: ReportsSession, name: str, model: Overview, *, on_row=None,
-                    with_source: bool = False, chart: bool = True) -> list[ft.Control | None]:
+                    with_source: bool = False, chart: bool = True,
+                    hint_key: str = "reports.open_row") -> list[ft.Control | None]:
     return [pager(reports, name, model.chart.page),
             # One key per place, not per grouping: switching site/staff then patches the chart and
             # the table in place (texts, bar lengths) instead of replacing ~600 controls.
             bar_chart(reports, model.chart, key="report-chart", on_bar=on_row) if chart else None,
-            table(reports, model.table, key="report-table", on_row=on_row, with_source=with_source)]
+            table(reports, model.table, key="report-table", on_row=on_row, with_source=with_source,
+                  hint_key=hint_key)]

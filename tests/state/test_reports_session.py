@@ -144,3 +144,25 @@ def test_csv_export_hands_the_servers_rows_for_the_screen_to_the_save_dialog(man
     lines = data.decode("utf-8").splitlines()
     assert lines[0].startswith("key,label,") and len(lines) == 1 + len(reports._answers["staff"].rows)
     assert manager.flash == "reports.exported"
+
+
+def test_by_item_shows_the_most_visited_checklist_and_the_manager_can_pick_another(manager: AppState) -> None:
+    reports = manager.reports
+    run(reports.open())
+    assert run(reports.open_breakdown("item")), manager.error
+    choices = reports.breakdown_checklists
+    assert len(choices) > 1
+    assert [c.visits for c in choices] == sorted((c.visits for c in choices), reverse=True)
+    first = choices[0].id
+    rows = reports._answers["item"].rows
+    shown = reports.breakdown.table
+    assert {r.key.split("/")[0] for r in shown} == {first}
+    assert len(shown) == min(25, sum(1 for r in rows if r.key.startswith(first + "/")))
+    other = choices[1].id
+    reports.pick_breakdown_checklist(other)
+    assert {r.key.split("/")[0] for r in reports.breakdown.table} == {other}
+    key = reports.breakdown.table[0].key
+    reports.toggle_row_text(key)
+    assert reports.expanded_row == key
+    reports.toggle_row_text(key)
+    assert reports.expanded_row is None

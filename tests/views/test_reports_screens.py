@@ -104,3 +104,22 @@ def test_home_offers_no_reports_to_an_auditor(device, demo_server):  # noqa: F81
     app = app_for(device, demo_server, "demo-auditor", "auditor")
     run(app.go_home())
     assert "Reports" not in names(build(app))
+
+
+def test_by_item_offers_its_checklists_and_a_tapped_item_shows_its_whole_text(device, demo_server):  # noqa: F811
+    app = app_for(device, demo_server, "demo-manager", "manager")
+    reports = app.reports
+    run(reports.open())
+    run(reports.open_breakdown("item"))
+    view = build(app)
+    found = set(names(view))
+    for choice in reports.breakdown_checklists:
+        assert f"{choice.title} ({choice.visits} visits)" in found
+    first = reports.breakdown.table[0]
+    (button,) = [b for b in controls_of(view, ft.TextButton)
+                 if b.tooltip == f"Show the whole text of {first.label}"]
+    assert button.content.max_lines == 2
+    run(button.on_click())
+    (expanded,) = [b for b in controls_of(build(app), ft.TextButton)
+                   if b.tooltip == f"Show the whole text of {first.label}"]
+    assert expanded.content.max_lines is None
