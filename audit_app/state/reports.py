@@ -18,12 +18,12 @@ from audit_app.reports.cache import ReportCache
 from audit_app.reports.charts import Overview, overview
 from audit_app.reports.client import ReportsClient, ReportsError
 from audit_app.reports.filters import (
-    FilterError, Period, ReportFilter, may_choose_region, query_params, trend_interval,
+    FilterError, Period, ReportFilter, date_range, may_choose_region, query_params,
 )
 from audit_app.reports.labels import Labeller
 from audit_app.reports.models import ComplianceAnswer, TrendAnswer, VisitDetail, VisitSummary
 from audit_app.reports.source import ReportSource
-from audit_app.reports.trend import TrendChartModel, trend_chart
+from audit_app.reports.trend import TrendChartModel, trend_chart, trend_interval
 from audit_app.reports.visits import VisitListRow, VisitView, visit_rows, visit_view
 
 from .errors import refuse
@@ -118,7 +118,8 @@ class ReportsSession(ReportsDrillDown, ReportsBreakdown):
     def trend(self) -> TrendChartModel | None:
         if self._trend is None:
             return None
-        return trend_chart(self._trend, selected=self.trend_selected)
+        return trend_chart(self._trend, selected=self.trend_selected,
+                           period=date_range(self.filter, self.app.now().date()))
 
     @property
     def site_name(self) -> str:
@@ -224,7 +225,7 @@ class ReportsSession(ReportsDrillDown, ReportsBreakdown):
             if group_by is not None and group_by != self.trend_by:
                 self.trend_by, self.trend_selected = group_by, None
             self.app.go(ReportsRoute.TREND)
-            interval = trend_interval(self.filter, self.app.now().date())
+            interval = trend_interval(*date_range(self.filter, self.app.now().date()))
             params = self.params()
             self._trend = await self._fetch(lambda s: s.trend(self.trend_by, interval, params))
         return await self._act(action)

@@ -3,6 +3,8 @@ or award-floor line, small-sample and below-target flags, paging of many bars, l
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from audit_app.checklist_files import load_checklist_dir
@@ -149,3 +151,33 @@ def test_trend_axis_starts_ten_below_the_lowest_point_in_tens() -> None:
     high = [{**row, "rate": 0.95} for row in rows]
     assert trend_chart(TrendAnswer.model_validate(
         {"group_by": "site", "interval": "week", "rows": high})).floor_pct == 80.0  # 90 % line - 10
+
+
+def test_short_periods_are_drawn_by_day_longer_by_week_or_month() -> None:
+    from audit_app.reports.trend import trend_interval
+    day = dt.date(2026, 12, 2)
+    assert trend_interval(dt.date(2026, 12, 1), day) == "day"          # this month on the 2nd
+    assert trend_interval(day - dt.timedelta(days=20), day) == "day"   # three weeks
+    assert trend_interval(day - dt.timedelta(days=29), day) == "week"  # 30 days
+    assert trend_interval(day - dt.timedelta(days=55), day) == "week"  # 8 weeks
+    assert trend_interval(day - dt.timedelta(days=120), day) == "month"
+
+
+def test_trend_buckets_are_clipped_to_the_period_and_every_bucket_has_a_place() -> None:
+    # The server keys the first week by its Monday (11-30), before the period's 12-02.
+    rows = [{"period": "2026-11-30", "key": "a", "label": "A", "rate": 0.8, "observations": 20},
+            {"period": "2026-12-14", "key": "a", "label": "A", "rate": 0.9, "observations": 20}]
+    model = trend_chart(TrendAnswer.model_validate({"group_by": "site", "interval": "week", "rows": rows}),
+                        period=(dt.date(2026, 12, 2), dt.date(2026, 12, 20)))
+    assert model.periods == (dt.date(2026, 12, 2), dt.date(2026, 12, 7), dt.date(2026, 12, 14))
+    assert model.period_labels == ("12-02", "12-07", "12-14")
+    assert [x for x, _ in model.series[0].points] == [0, 2]  # the week without data keeps its place
+
+
+def test_daily_buckets_cover_the_period_and_at_most_six_labels_are_drawn() -> None:
+    rows = [{"period": "2026-11-05", "key": "a", "label": "A", "rate": 0.7, "observations": 5}]
+    model = trend_chart(TrendAnswer.model_validate({"group_by": "site", "interval": "day", "rows": rows}),
+                        period=(dt.date(2026, 11, 1), dt.date(2026, 11, 21)))
+    assert len(model.periods) == 21 and model.period_labels[0] == "11-01"
+    assert model.series[0].points == ((4, pytest.approx(70.0)),)
+    assert len(range(0, len(model.periods), model.label_step)) <= 6
