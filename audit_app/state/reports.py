@@ -60,14 +60,19 @@ class ReportsSession(ReportsDrillDown, ReportsBreakdown):
         self.role: str | None = None
         self.region: str | None = None         # a regional manager's own region
         self.site_choices: tuple[tuple[str, str, str | None], ...] = ()  # (id, name, region)
+        self.staff_choices: tuple[tuple[str, str, str], ...] = ()        # (id, name, site id)
         self.site_id: str | None = None        # the drill-down's site
+        self.staff_id: str | None = None       # the drill-down's staff member
+        self.staff_from_site = False           # opened from a site's staff (Back returns there)
         self.visit_id: str | None = None
+        self.visit_back: str = ReportsRoute.VISITS  # where the open visit's Back goes
         self.photos: dict[str, bytes] = {}     # thumbnails of the open visit
         self.missing_photos: tuple[str, ...] = ()
         self.transport = None                  # an httpx transport (tests)
         self._answers: dict[str, ComplianceAnswer] = {}
         self._trend: TrendAnswer | None = None
         self._visits: list[VisitSummary] = []
+        self._staff_visits: list[VisitSummary] = []
         self._visit: tuple[VisitDetail, Checklist | None] | None = None
         self._labellers: dict[str, Labeller] = {}
 
@@ -85,8 +90,10 @@ class ReportsSession(ReportsDrillDown, ReportsBreakdown):
     def regions(self) -> tuple[str, ...]:
         return tuple(sorted({r for _, _, r in self.site_choices if r}))
 
-    def params(self, *, site: bool = False) -> dict[str, str]:
+    def params(self, *, site: bool = False, staff: bool = False) -> dict[str, str]:
+        """The filter's query; `site` / `staff`: narrowed to the drill-down's site or staff member."""
         chosen = self.filter.with_changes(site_id=self.site_id) if site else self.filter
+        chosen = chosen.with_changes(staff_id=self.staff_id) if staff else chosen
         return query_params(chosen, self.app.now().date(), region_allowed=self.region_allowed)
 
     # -- view-models (built on reading: cheap, and always in the current language) ----------------
@@ -202,6 +209,8 @@ class ReportsSession(ReportsDrillDown, ReportsBreakdown):
             sites = roster.sites if roster is not None else []
             self.site_choices = tuple((s.id, s.name, s.region) for s in sites
                                       if self.region is None or s.region == self.region)
+            self.staff_choices = tuple((m.id, m.name, s.id) for s in sites for m in s.staff
+                                       if self.region is None or s.region == self.region)
             self.app.go(ReportsRoute.OVERVIEW)
             await self._compliance(self.overall_by, self.overall_by, self.params())
         return await self._act(action)
@@ -252,8 +261,8 @@ class ReportsSession(ReportsDrillDown, ReportsBreakdown):
         self.change_draft(period=Period(period))
 
     def set_choice(self, name: str, value: str | None) -> None:
-        """Region, checklist or site from a dropdown; "" means all."""
-        if name not in ("region", "checklist_id", "site_id"):
+        """Region, checklist, site or staff member from a dropdown; "" means all."""
+        if name not in ("region", "checklist_id", "site_id", "staff_id"):
             raise ValueError(f"not a filter: {name}")
         self.change_draft(**{name: value or None})
 

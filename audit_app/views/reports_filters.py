@@ -1,5 +1,5 @@
 """Report filters: period preset or custom dates, region (admins and unrestricted managers),
-checklist and site. Kept for the session; Apply reloads the overview."""
+checklist, site and staff member. Kept for the session; Apply reloads the overview."""
 
 from __future__ import annotations
 
@@ -57,6 +57,13 @@ def filters_view(state: AppState, _services: object = None) -> ft.View:
                           [(sid, name) for sid, name, region in reports.site_choices
                            if draft.region is None or region == draft.region],
                           on_value(reports.set_choice, "site_id")))
+    sites_shown = {sid for sid, _, region in reports.site_choices
+                   if draft.region is None or region == draft.region}
+    body.append(_dropdown(lang, t(lang, "reports_ui.filter.staff"), t(lang, "reports_ui.filter.all_staff"),
+                          draft.staff_id,
+                          [(mid, name) for mid, name, sid in reports.staff_choices
+                           if (draft.site_id or sid) == sid and sid in sites_shown],
+                          on_value(reports.set_choice, "staff_id")))
     return screen(state, ReportsRoute.FILTERS, t(lang, "reports.title_filters"), body,
                   leading=back_button(state, on(reports.back, ReportsRoute.OVERVIEW)),
                   bottom=wide_button(t(lang, "reports.filter.apply"), on(reports.apply_filters),

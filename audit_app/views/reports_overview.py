@@ -25,13 +25,13 @@ def overview_view(state: AppState, services: Services) -> ft.View:
     switch = choice_row(lang, reports.overall_by, (("site", "reports.by_site"), ("staff", "reports.by_staff")),
                         reports.show_overall, key_prefix="reports-by-")
     model = reports.overall
-    drill = reports.open_site if reports.overall_by == "site" else None
+    drill = reports.open_site if reports.overall_by == "site" else reports.open_staff
     body = [sections(reports, ReportsRoute.OVERVIEW), filter_summary(reports), status_banner(reports),
             switch]
     if model is not None:
         body += chart_and_table(reports, reports.overall_by, model, on_row=drill)
-        if drill is not None:
-            body.append(ft.Text(t(lang, "reports.tap_site_hint"), size=12, color=ft.Colors.BLUE_GREY_500))
+        hint = "reports.tap_site_hint" if reports.overall_by == "site" else "reports_ui.tap_staff_hint"
+        body.append(ft.Text(t(lang, hint), size=12, color=ft.Colors.BLUE_GREY_500))
     # Named controls (a tooltip alone names nothing on the web); Export says what it does in
     # words, a download arrow alone being unclear.
     refresh = icon_button(ft.Icons.REFRESH, t(lang, "reports.refresh"), on(reports.open))

@@ -82,6 +82,9 @@ def filter_summary(reports: ReportsSession) -> ft.Control:
     if "site_id" in params:
         parts.append(next((n for i, n, _ in reports.site_choices if i == params["site_id"]),
                           params["site_id"]))
+    if "staff_id" in params:
+        parts.append(next((n for i, n, _ in reports.staff_choices if i == params["staff_id"]),
+                          params["staff_id"]))
     return ft.Text(" · ".join(parts), size=13, color=ft.Colors.BLUE_GREY_700, key="reports-filter-summary")
 
 
@@ -139,7 +142,7 @@ def bar_chart(reports: ReportsSession, model: BarChartModel, *, key: str,
 
     async def tapped(e: fc.BarChartEvent) -> None:
         if on_bar is not None and e.group_index is not None and e.type == fc.ChartEventType.TAP_UP:
-            await on_bar(model.bars[e.group_index].key)
+            await on(on_bar, model.bars[e.group_index].key)()
 
     chart = fc.BarChart(
         key=key, groups=groups, min_y=0, max_y=100, interactive=on_bar is not None,

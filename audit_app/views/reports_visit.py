@@ -64,4 +64,4 @@ def visit_view(state: AppState, _services: object = None) -> ft.View:
         if loose:
             body.append(ft.Row([_photo(reports, sha, lang) for sha in loose], wrap=True))
     return screen(state, ReportsRoute.VISIT, t(lang, "reports.title_visit"), body,
-                  leading=back_button(state, on(reports.back, ReportsRoute.VISITS)))
+                  leading=back_button(state, on(reports.back, reports.visit_back)))

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from audit_app.domain import Visit
 
@@ -20,7 +20,7 @@ from ..errors import (
     INVALID_REQUEST, INVALID_VISIT, NOT_FOUND, ApiError, ErrorDetail, error_responses,
 )
 from ..schemas import ObservationOutcome, VisitDetail, VisitReceipt, VisitSummary
-from ..tables import Site, User, VisitRevision
+from ..tables import ObservationRow, Site, User, VisitRevision
 from ..visit_checks import upload_problems
 from ..visit_store import load_visit, missing_photos, store_visit
 
@@ -84,14 +84,15 @@ def list_visits(user: VisitReader, sessions: SessionsDep,
                 limit: Annotated[int, Query(ge=1, le=1000)] = 100,
                 offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
                 site_id: VisitFilterId = None, checklist_id: VisitFilterId = None,
+                staff_id: VisitFilterId = None,
                 date_from: Annotated[dt.date | None, Query(alias="from",
                                                            description="first local date")] = None,
                 date_to: Annotated[dt.date | None, Query(alias="to",
                                                          description="last local date")] = None,
                 sort: Literal["received", "started"] = "received") -> list[VisitSummary]:
     """Latest revisions the caller may read (auditors: their own), newest upload first, or
-    newest visit first with `sort=started`. `site_id`, `checklist_id`, `from` and `to` filter
-    as the report filters do (dates are the visit's local date), so a report row's visits can
+    newest visit first with `sort=started`. `site_id`, `checklist_id`, `staff_id`, `from` and `to`
+    filter as the report filters do (dates are the visit's local date), so a report row's visits can
     be listed."""
     if date_from is not None and date_to is not None and date_from > date_to:
         raise ApiError(422, INVALID_REQUEST, "the request is not valid", [ErrorDetail(
@@ -110,6 +111,10 @@ def list_visits(user: VisitReader, sessions: SessionsDep,
         query = query.where(VisitRevision.started_local_date >= date_from)
     if date_to is not None:
         query = query.where(VisitRevision.started_local_date <= date_to)
+    if staff_id is not None:  # visits where this staff member was assessed (any observation)
+        query = query.where(exists().where(ObservationRow.visit_id == VisitRevision.visit_id,
+                                           ObservationRow.revision == VisitRevision.revision,
+                                           ObservationRow.staff_id == staff_id))
     newest = VisitRevision.started_at if sort == "started" else VisitRevision.received_at
     query = query.order_by(newest.desc(), VisitRevision.visit_id)
     with sessions() as session:

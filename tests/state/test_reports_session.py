@@ -166,3 +166,38 @@ def test_by_item_shows_the_most_visited_checklist_and_the_manager_can_pick_anoth
     assert reports.expanded_row == key
     reports.toggle_row_text(key)
     assert reports.expanded_row is None
+
+
+def test_a_tapped_staff_member_shows_their_items_and_the_visits_that_assessed_them(manager: AppState) -> None:
+    reports = manager.reports
+    run(reports.open())
+    run(reports.show_overall("staff"))
+    weakest = reports.overall.table[0]
+    assert run(reports.open_staff(weakest.key)), manager.error
+    assert manager.route == ReportsRoute.STAFF and reports.staff_name == weakest.label
+    assert reports.staff_items is not None and reports.staff_items.table
+    visits = reports.staff_visit_list
+    assert len(visits) == weakest.visits  # the row's visits, listed
+    assert run(reports.open_visit(visits[0].id, ReportsRoute.STAFF)), manager.error
+    assert reports.visit_back == ReportsRoute.STAFF
+    assert weakest.key in {line.staff_id for line in reports.visit.lines}
+
+
+def test_the_staff_filter_narrows_every_report_to_that_staff_member(manager: AppState) -> None:
+    from audit_app.sync import RosterStaff
+    # The phone's roster names the demo staff (the demo gives each site `<site>-staff-1`...).
+    sites = [RosterSite(id=sid, name=name, region=region,
+                        staff=[RosterStaff(id=f"{sid}-staff-1", name=f"First at {sid}", site_id=sid)])
+             for sid, name, region, *_ in SITES]
+    save_roster(manager.device, Roster(sites=sites, me=Me(name="demo-manager", role="manager", region=None),
+                                       fetched_at=DEMO_DAY))
+    reports = manager.reports
+    run(reports.open())
+    assert len(reports.staff_choices) == len(SITES)
+    staff_id, name, site_id = reports.staff_choices[0]
+    reports.edit_filters()
+    reports.set_choice("staff_id", staff_id)
+    assert run(reports.apply_filters()), manager.error
+    assert reports.params()["staff_id"] == staff_id
+    assert [r.key for r in reports.overall.table] == [site_id]  # only their site has their rows
+    assert run(reports.open_staff(staff_id)) and reports.staff_name == name

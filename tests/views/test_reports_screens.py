@@ -12,7 +12,7 @@ from audit_app.state.reports import ReportsRoute
 from tests.reports.demo_server import RunningServer, demo_server, demo_settings  # noqa: F401
 from tests.state.conftest import Clock, device, run  # noqa: F401  (device: a fixture)
 from tests.state.test_reports_session import DEMO_DAY, connect
-from tests.views.test_screens_build import build, names
+from tests.views.test_screens_build import build, holes, names
 
 
 def controls_of(node, kind) -> list:
@@ -67,9 +67,16 @@ def test_every_report_screen_builds_in_both_languages(device, demo_server, lang)
     screens["visits"] = build(app)
     run(reports.open_visit(reports.visit_list[0].id))
     screens["visit"] = build(app)
+    run(reports.show_overall("staff"))
+    run(reports.open_staff(reports.overall.table[0].key))
+    screens["one-staff"] = build(app)
+    run(reports.open_visit(reports.staff_visit_list[0].id, ReportsRoute.STAFF))
+    screens["staff-visit"] = build(app)
     routes = {name: view.route for name, view in screens.items()}
     assert routes["overview"] == routes["staff"] == ReportsRoute.OVERVIEW
     assert routes["visit"] == ReportsRoute.VISIT and routes["filters"] == ReportsRoute.FILTERS
+    assert routes["one-staff"] == ReportsRoute.STAFF and routes["staff-visit"] == ReportsRoute.VISIT
+    assert not holes(screens["one-staff"]) and not holes(screens["staff-visit"])
     assert len(controls_of(screens["overview"], fc.BarChart)) == 1
     assert len(controls_of(screens["overview"], ft.DataTable)) == 1
     assert len(controls_of(screens["trend"], fc.LineChart)) == 1
