@@ -147,6 +147,8 @@ def make_main(registry: DeviceRegistry, root: Path):
         if code:
             await state.open_enrolment_link(code, server)
             navigate(state.route)
+        else:
+            await state.land()
     return main
 
 

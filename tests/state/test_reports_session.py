@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from audit_app.reports.filters import Period
-from audit_app.state import AppState, DeviceAccess
+from audit_app.state import AppState, DeviceAccess, Route
 from audit_app.state.reports import ReportsRoute
 from audit_app.sync import Credentials, Me, Roster, RosterSite, save_credentials, save_roster
 from sync_server.demo import SITES
@@ -201,3 +201,25 @@ def test_the_staff_filter_narrows_every_report_to_that_staff_member(manager: App
     assert reports.params()["staff_id"] == staff_id
     assert [r.key for r in reports.overall.table] == [site_id]  # only their site has their rows
     assert run(reports.open_staff(staff_id)) and reports.staff_name == name
+
+
+def test_a_manager_lands_on_reports_and_home_is_its_back(device, demo_server: RunningServer) -> None:
+    manager = AppState(DeviceAccess(device), now=Clock(DEMO_DAY))
+    run(manager.load())
+    connect(manager, demo_server.url, demo_server.tokens["demo-manager"], "demo-manager", "manager", None)
+    again = AppState(DeviceAccess(device), now=Clock(DEMO_DAY))  # the app opened again
+    run(again.load())
+    run(again.land())
+    assert again.route == ReportsRoute.OVERVIEW and again.reports.overall is not None
+    run(again.go_home())
+    assert again.route == Route.HOME
+
+
+def test_an_auditor_lands_on_home(device, demo_server: RunningServer) -> None:
+    auditor = AppState(DeviceAccess(device), now=Clock(DEMO_DAY))
+    run(auditor.load())
+    connect(auditor, demo_server.url, demo_server.tokens["demo-auditor"], "demo-auditor", "auditor", None)
+    again = AppState(DeviceAccess(device), now=Clock(DEMO_DAY))
+    run(again.load())
+    run(again.land())
+    assert again.route == Route.HOME and again.reports.overall is None
