@@ -67,6 +67,7 @@ class ReportsSession(ReportsDrillDown, ReportsBreakdown):
         self.visit_id: str | None = None
         self.visit_back: str = ReportsRoute.VISITS  # where the open visit's Back goes
         self.photos: dict[str, bytes] = {}     # thumbnails of the open visit
+        self.full_photo: tuple[str, bytes] | None = None  # the photo opened full size
         self.missing_photos: tuple[str, ...] = ()
         self.transport = None                  # an httpx transport (tests)
         self._answers: dict[str, ComplianceAnswer] = {}
@@ -142,7 +143,12 @@ class ReportsSession(ReportsDrillDown, ReportsBreakdown):
         if self._visit is None:
             return None
         detail, checklist = self._visit
-        return visit_view(detail, checklist, self.labeller)
+        staff_names = {row.key: row.label for name in ("staff", "site/staff")
+                       for row in (self._answers[name].rows if name in self._answers else [])}
+        staff_names.update((sid, name) for sid, name, _ in self.staff_choices)
+        return visit_view(detail, checklist, self.labeller,
+                          site_names={sid: name for sid, name, _ in self.site_choices},
+                          staff_names=staff_names)
 
     # -- plumbing ----------------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ class ReportsRoute:
     VISITS = "/reports/visits"
     VISIT = "/reports/visit"
     STAFF = "/reports/staff"
+    PHOTO = "/reports/photo"
 
 
 _ERROR_KEYS = {
@@ -101,6 +102,7 @@ class ReportsDrillDown:
         """One visit with its checklist version (for item texts and thresholds) and thumbnails."""
         async def action() -> None:
             self.visit_id, self._visit, self.photos, self.visit_back = visit_id, None, {}, back
+            self.full_photo = None
             self.app.go(ReportsRoute.VISIT)
             detail: VisitDetail = await self._fetch(lambda s: s.visit(visit_id))
             checklist = await self._checklist(detail.visit.checklist_id, detail.visit.checklist_version)
@@ -146,6 +148,21 @@ class ReportsDrillDown:
                 self.photos[sha] = data
             else:
                 self.missing_photos = (*self.missing_photos, sha)
+
+    async def open_photo(self: ReportsSession, sha256: str) -> bool:
+        """A tapped thumbnail: the full-size photo on its own screen (Back returns to the visit)."""
+        async def action() -> None:
+            self.full_photo = None
+            self.app.go(ReportsRoute.PHOTO)
+            source = await self._open_source()
+            try:
+                data = await asyncio.to_thread(source.photo, sha256, "full")
+            except ReportsError as exc:
+                raise refusal(exc) from exc
+            finally:
+                source.client.close()
+            self.full_photo = (sha256, data)
+        return await self._act(action)
 
     async def export_csv(self: ReportsSession, save: Callable[[str, bytes], Awaitable[object]]) -> bool:
         """The server's CSV of the overview on screen, handed to the platform's save dialog."""

@@ -4,8 +4,10 @@ filters kept for the session, the drill-down to one visit, offline "as of", audi
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from PIL import Image
 
 from audit_app.reports.filters import Period
 from audit_app.state import AppState, DeviceAccess, Route
@@ -223,3 +225,30 @@ def test_an_auditor_lands_on_home(device, demo_server: RunningServer) -> None:
     run(again.load())
     run(again.land())
     assert again.route == Route.HOME and again.reports.overall is None
+
+
+def test_a_visit_names_its_site_and_staff_heads_its_sections_and_opens_a_photo_full_size(
+        manager: AppState) -> None:
+    reports = manager.reports
+    run(reports.open())
+    with_photo = site = None
+    for site in reports.overall.table:  # the demo gives photos to some checklists' items
+        run(reports.open_site(site.key))
+        run(reports.open_visits())
+        for row in reports.visit_list:
+            run(reports.open_visit(row.id))
+            if reports.photos:
+                with_photo = reports.visit
+                break
+        if with_photo is not None:
+            break
+    assert with_photo is not None and site is not None, "no demo visit with a photo"
+    assert with_photo.site_name == site.label and with_photo.staff
+    sections = [line.section for line in with_photo.lines]
+    assert all(sections) and len(set(sections)) > 1
+    sha = next(iter(reports.photos))
+    assert run(reports.open_photo(sha)), manager.error
+    assert manager.route == ReportsRoute.PHOTO
+    shown_sha, full = reports.full_photo
+    with Image.open(io.BytesIO(full)) as image, Image.open(io.BytesIO(reports.photos[sha])) as thumb:
+        assert shown_sha == sha and image.size >= thumb.size  # the full photo, not the thumbnail
