@@ -140,6 +140,8 @@ def make_main(registry: DeviceRegistry, root: Path):
                 state.go(route)
 
         page.on_route_change = route_changed
+        state.reports.set_width(page.width)
+        page.on_resize = lambda e: state.reports.set_width(e.width)
         calls.when_closed(lambda: registry.release(device))
 
         page.render_views(Root, state, services)

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 REPORT_ROLES = frozenset({"manager", "admin"})
 LOADING_AFTER_S = 0.25
+CARDS_UNDER = 600  # px: narrower pages show table rows as cards (the name column never scrolls away)
 Overall = Literal["site", "staff"]
 
 
@@ -69,6 +70,7 @@ class ReportsSession(ReportsDrillDown, ReportsBreakdown):
         self.photos: dict[str, bytes] = {}     # thumbnails of the open visit
         self.full_photo: tuple[str, bytes] | None = None  # the photo opened full size
         self.missing_photos: tuple[str, ...] = ()
+        self.width: float | None = None        # the page's width (px): rows are cards under CARDS_UNDER
         self.transport = None                  # an httpx transport (tests)
         self._answers: dict[str, ComplianceAnswer] = {}
         self._trend: TrendAnswer | None = None
@@ -230,6 +232,17 @@ class ReportsSession(ReportsDrillDown, ReportsBreakdown):
             self._answers[group_by] = answer
             self.overall_by = group_by
         return await self._act(action)
+
+    @property
+    def narrow(self) -> bool:
+        return self.width is not None and self.width < CARDS_UNDER
+
+    def set_width(self, width: float | None) -> None:
+        """The page was resized: redraw only when the table/cards layout changes."""
+        was = self.narrow
+        self.width = width
+        if self.narrow != was:
+            self.app.changed()
 
     def turn_page(self, name: str, page: int) -> None:
         self.pages[name] = max(0, page)

@@ -185,22 +185,53 @@ def flag_text(lang: str, row: TableRow) -> str:
                       for f in row.flags)
 
 
-def row_name(reports: ReportsSession, row: TableRow, on_row, hint_key: str, expanded: bool) -> ft.Control:
+def row_name(reports: ReportsSession, row: TableRow, on_row, hint_key: str, expanded: bool, *,
+             width: float | None = NAME_COLUMN) -> ft.Control:
     """A row's name: two lines and an ellipsis, all of it when the row is expanded; a button
     when tapping the row does something (opens it, or shows its whole text)."""
     lang = reports.app.lang
     label = ft.Text(row.label, max_lines=None if expanded else 2,
                     overflow=ft.TextOverflow.VISIBLE if expanded else ft.TextOverflow.ELLIPSIS,
-                    width=NAME_COLUMN)
+                    width=width)
     if on_row is None:
         return label
     return ft.TextButton(content=label, on_click=on(on_row, row.key),
-                         tooltip=text(lang, hint_key, name=row.label))
+                         tooltip=text(lang, hint_key, name=row.label),
+                         style=ft.ButtonStyle(alignment=ft.Alignment.CENTER_LEFT))
+
+
+def cards(reports: ReportsSession, rows: tuple[TableRow, ...], *, key: str, on_row=None,
+          with_source: bool = False, hint_key: str = "reports.open_row") -> ft.Control:
+    """The table's rows as cards, for a phone: the name on top of its figures, so a row is
+    always identifiable (a table's name column scrolls away sideways)."""
+    lang = reports.app.lang
+    made = []
+    for row in rows:
+        figures = ft.Row([
+            ft.Text(row.rate_text, color=TONE_COLOUR[row.tone], weight=ft.FontWeight.W_600, size=16),
+            ft.Text(row.interval_text, size=12, color=ft.Colors.BLUE_GREY_700),
+        ], spacing=10, wrap=True)
+        counts = text(lang, "reports_ui.card.counts", n=row.observations, visits=row.visits,
+                      applicable=row.applicable_text, passed=row.passed_text)
+        lines: list[ft.Control] = [row_name(reports, row, on_row, hint_key, reports.expanded_row == row.key,
+                                            width=None),
+                                   figures, ft.Text(counts, size=12)]
+        if row.flags:
+            lines.append(ft.Text(flag_text(lang, row), size=12, color=TONE_COLOUR[row.tone]
+                                 if row.tone is Tone.BELOW else None))
+        if with_source and row.source:
+            lines.append(ft.Text(row.source, size=11, color=ft.Colors.BLUE_GREY_500))
+        made.append(ft.Container(ft.Column(lines, spacing=2), padding=ft.Padding.symmetric(vertical=6, horizontal=10),
+                                 border=ft.Border.all(1, ft.Colors.GREY_300), border_radius=8))
+    return ft.Column(made, key=key, spacing=6)
 
 
 def table(reports: ReportsSession, rows: tuple[TableRow, ...], *, key: str, on_row=None,
           with_source: bool = False, hint_key: str = "reports.open_row") -> ft.Control:
-    """Rate, Wilson interval, applicable/passed, n, visits and flags; scrolls sideways on a phone."""
+    """Rate, Wilson interval, applicable/passed, n, visits and flags; on a narrow page, cards."""
+    if reports.narrow:
+        return cards(reports, rows, key=f"{key}-cards", on_row=on_row, with_source=with_source,
+                     hint_key=hint_key)
     lang = reports.app.lang
     headers = ["reports.col.name", "reports.col.rate", "reports.col.interval",
                "reports.col.applicable_passed", "reports.col.n", "reports.col.visits", "reports.col.flags"]

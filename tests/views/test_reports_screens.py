@@ -130,3 +130,18 @@ def test_by_item_offers_its_checklists_and_a_tapped_item_shows_its_whole_text(de
     (expanded,) = [b for b in controls_of(build(app), ft.TextButton)
                    if b.tooltip == f"Show the whole text of {first.label}"]
     assert expanded.content.max_lines is None
+
+
+def test_on_a_phone_rows_are_cards_that_keep_each_rows_name_beside_its_figures(device, demo_server):  # noqa: F811
+    app = app_for(device, demo_server, "demo-manager", "manager")
+    reports = app.reports
+    run(reports.open())
+    reports.set_width(1280)
+    assert len(controls_of(build(app), ft.DataTable)) == 1
+    reports.set_width(412)
+    view = build(app)
+    assert controls_of(view, ft.DataTable) == []
+    found = names(view)
+    for row in reports.overall.table:
+        at = found.index(row.label)
+        assert row.rate_text in found[at:at + 4]  # the card's name, then its rate
