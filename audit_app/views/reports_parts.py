@@ -196,8 +196,7 @@ def row_name(reports: ReportsSession, row: TableRow, on_row, hint_key: str, expa
     if on_row is None:
         return label
     return ft.TextButton(content=label, on_click=on(on_row, row.key),
-                         tooltip=text(lang, hint_key, name=row.label),
-                         style=ft.ButtonStyle(alignment=ft.Alignment.CENTER_LEFT))
+                         tooltip=text(lang, hint_key, name=row.label))
 
 
 def cards(reports: ReportsSession, rows: tuple[TableRow, ...], *, key: str, on_row=None,
@@ -223,7 +222,7 @@ def cards(reports: ReportsSession, rows: tuple[TableRow, ...], *, key: str, on_r
             lines.append(ft.Text(row.source, size=11, color=ft.Colors.BLUE_GREY_500))
         made.append(ft.Container(ft.Column(lines, spacing=2), padding=ft.Padding.symmetric(vertical=6, horizontal=10),
                                  border=ft.Border.all(1, ft.Colors.GREY_300), border_radius=8))
-    return ft.Column(made, key=key, spacing=6)
+    return ft.Column(made, key=key, spacing=6, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
 
 
 def table(reports: ReportsSession, rows: tuple[TableRow, ...], *, key: str, on_row=None,

@@ -4,6 +4,7 @@ person; two are in the README)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -11,10 +12,15 @@ from playwright.sync_api import Browser
 
 from audit_app.i18n import t
 from tests.ui.phone import Phone
+from tests.ui.report_shots import shot
 from tests.ui.product import Product
-from tests.ui.reports_steps import enrol, fresh_link, open_reports, set_period, settle, switch
-from tests.ui.test_reports import demo_product  # noqa: F401  (module fixture: one product for all)
+from sync_server.demo import STAFF_NAMES
+from tests.ui.reports_steps import (
+    enrol, fresh_link, last_8_weeks, open_reports, row_title, set_period, switch, visit_with_photo,
+)
+from tests.ui.test_reports import api_as, demo_product  # noqa: F401  (module fixture: one product for all)
 
+STAFF_NAME = re.compile("|".join(re.escape(n) for n in STAFF_NAMES))
 SIZES = {"phone": {"width": 412, "height": 915}, "laptop": {"width": 1280, "height": 800}}
 
 
@@ -28,30 +34,42 @@ def test_each_report_screen_renders_in_both_languages_at_both_sizes(
         name = f"reports-{lang}-{size}"
         enrol(phone, fresh_link(demo_product, "demo-manager"), lang)
         open_reports(phone, lang)
-        settle(phone, f"{name}-1-overview-sites")
+        shot(phone, f"{name}-1-overview-sites")
         switch(phone, lang, "reports.by_staff", "reports.line.award_floor", "80")
-        settle(phone, f"{name}-2-overview-staff")
+        shot(phone, f"{name}-2-overview-staff")
+        phone.tap(phone.role("button", STAFF_NAME, exact=False).first)
+        phone.wait_for_text(t(lang, "reports_ui.staff.items"))
+        shot(phone, f"{name}-2b-staff-member")
+        phone.tap_button(t(lang, "common.back"))
+        phone.wait_for_text(t(lang, "reports_ui.tap_staff_hint"))
         phone.tap_button(t(lang, "reports.nav.breakdown"))
         phone.wait_for_text(t(lang, "reports.weakest_first"))
-        settle(phone, f"{name}-3-items")
+        shot(phone, f"{name}-3-items")
         phone.tap_button(t(lang, "reports.by_dimension"))
         phone.wait_for_text(t(lang, "reports.line.target", pct="90"))
-        settle(phone, f"{name}-4-dimensions")
+        shot(phone, f"{name}-4-dimensions")
         phone.tap_button(t(lang, "reports.nav.trend"))
         phone.wait_for_text(t(lang, "reports.trend_pick"))
-        settle(phone, f"{name}-5-trend")
+        shot(phone, f"{name}-5-trend")
         set_period(phone, lang, "reports.period.last_8_weeks", f"{name}-6-filters")
         switch(phone, lang, "reports.by_site", "reports.line.target", "90")
-        settle(phone, f"{name}-7-overview-8-weeks")
+        shot(phone, f"{name}-7-overview-8-weeks")
         phone.tap(phone.role("button", re.compile("Garden Street"), exact=False).first)
         phone.button(t(lang, "reports.site.visits")).wait_for()
-        settle(phone, f"{name}-8-site")
+        shot(phone, f"{name}-8-site")
         phone.tap_button(t(lang, "reports.site.visits"))
-        first_visit = phone.text(re.compile(r"\d{4}-\d{2}-\d{2} · \d")).first
-        first_visit.wait_for()
-        settle(phone, f"{name}-9-visits")
-        phone.tap(first_visit)
+        with api_as(demo_product, "demo-admin") as api:
+            chosen = visit_with_photo(api, "demo-south-2", last_8_weeks(dt.date.today()))
+        with_photo = phone.text(row_title(chosen), exact=False).first
+        with_photo.wait_for()
+        shot(phone, f"{name}-9-visits")
+        phone.tap(with_photo)
         phone.wait_for_text(t(lang, "reports.visit.by", auditor="demo-auditor", score="")[:3])
-        settle(phone, f"{name}-10-visit")
+        phone.button(t(lang, "reports_ui.visit.open_photo")).first.wait_for()
+        shot(phone, f"{name}-10-visit")
+        phone.tap_button(t(lang, "reports_ui.visit.open_photo"))
+        phone.page.wait_for_function("() => [...document.querySelectorAll('flt-semantics[role=img]')]"
+                                     ".some(e => e.getBoundingClientRect().width > 300)")
+        shot(phone, f"{name}-11-photo")
     finally:
         context.close()
