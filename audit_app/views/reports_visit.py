@@ -91,7 +91,11 @@ def photo_view(state: AppState, _services: object = None) -> ft.View:
     lang = state.lang
     shown = reports.full_photo
     body: list[ft.Control | None] = [status_banner(reports)]
-    if shown is not None:
-        body.append(ft.Image(src=shown[1], fit=ft.BoxFit.CONTAIN, semantics_label=t(lang, "reports.visit.photo")))
-    return screen(state, ReportsRoute.PHOTO, t(lang, "reports.visit.photo"), body,
+    # The photo's box fills the screen below the app bar (a short body left the previous
+    # screen's picture showing under it on a phone).
+    body.append(ft.Container(
+        ft.Image(src=shown[1], fit=ft.BoxFit.CONTAIN, semantics_label=t(lang, "reports.visit.photo"))
+        if shown is not None else None, expand=True, alignment=ft.Alignment.TOP_CENTER,
+        bgcolor=ft.Colors.WHITE))
+    return screen(state, ReportsRoute.PHOTO, t(lang, "reports.visit.photo"), body, scroll=False,
                   leading=back_button(state, on(reports.back, ReportsRoute.VISIT)))
