@@ -33,7 +33,12 @@ def save(folder: Path, count: int) -> None:
 
 def make_main(root: Path):
     async def main(page: ft.Page) -> None:
-        dev = parse_qs(urlparse(page.url or "").query).get("dev", ["default"])[0]
+        dev = "default"
+        for address in (page.route, page.url):  # the query arrives in one or the other
+            found = parse_qs(urlparse(address or "").query).get("dev")
+            if found:
+                dev = found[0]
+                break
         folder = root / (dev if _NAME.match(dev) else "default")
         count = ft.Text("0")
         state = {"n": 0}
