@@ -145,3 +145,14 @@ def test_on_a_phone_rows_are_cards_that_keep_each_rows_name_beside_its_figures(d
     for row in reports.overall.table:
         at = found.index(row.label)
         assert row.rate_text in found[at:at + 4]  # the card's name, then its rate
+
+
+def test_the_photo_screen_draws_the_full_photo_with_back_to_its_visit(state):
+    from tests.state.conftest import jpeg_bytes
+    photo = jpeg_bytes()
+    state.reports.full_photo = ("abc", photo)
+    state.go(ReportsRoute.PHOTO)
+    view = build(state)
+    (image,) = controls_of(view, ft.Image)
+    assert view.route == ReportsRoute.PHOTO and image.src == photo and not holes(view)
+    assert "Back" in names(view)
