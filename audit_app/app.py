@@ -161,6 +161,9 @@ def make_main(registry: DeviceRegistry, root: Path, now: Callable[[], datetime] 
                 state.go(route)
 
         page.on_route_change = route_changed
+        state.reports.set_width(page.width)
+        page.on_resize = lambda e: state.reports.set_width(e.width)
+
         def closed() -> None:
             state.auto_send.stop()
             registry.release(device)
@@ -172,6 +175,8 @@ def make_main(registry: DeviceRegistry, root: Path, now: Callable[[], datetime] 
         if code:
             await state.open_enrolment_link(code, server)
             navigate(state.route)
+        else:
+            await state.land()
     return main
 
 

@@ -1,12 +1,18 @@
-"""The field app in a real browser (Debian Chromium via Playwright), beside baselines.
+"""The field app in a real browser (Debian Chromium via Playwright), beside floors measured in
+the same run on the same machine (figures from another machine move with the machine):
 
 1. Cold start: seconds from launching the app server to the home screen usable in Chromium
-   (a device already set up; browser launch included), beside the server answering HTTP.
+   (a device already set up; browser launch included), beside a bare Flet app's cold start to
+   its one button (bench/support/bare_app.py). Target: <= 1.5x the bare app's.
 2. Tap to saved: a mouse click at a Pass button's centre -> the answer durable in the device's
-   store file (polled every 1 ms), p50/p95 over N taps, beside the store's own save latency
-   (bench/store_latency.py's `record_observation` on a 10-visit phone, measured here too).
+   store file (polled every 1 ms), p50/p95 over N taps, beside the bare app's click -> 60 KB
+   fsync'd file (the floor) and the store's own save latency (bench/store_latency.py's
+   `record_observation` on a 10-visit phone). Target: p95 <= 2x the floor's p95.
 3. Ten concurrent browser sessions, each its own device running a visit and tapping: the app
-   server's RSS (idle, and peak under load) and the p95 tap-to-saved latency.
+   server's RSS (idle, and peak under load) and the p95 tap-to-saved latency, beside the bare
+   app under the same ten tabs. Target: p95 <= 2x the bare app's.
+4. Where a tap's time goes, in process: the store call and the runner screen's rebuild
+   (bench/support/tap_profile.py), beside the browser's total.
 
 Run: python bench/app.py [--quick]"""
 
@@ -28,6 +34,7 @@ from playwright.async_api import async_playwright  # noqa: E402
 
 from bench.store_latency import Case, make_checklist  # noqa: E402
 from bench.support.app_session import AppSession, enable_semantics, new_device_session  # noqa: E402
+from bench.support.bare_session import bare_server, open_bare  # noqa: E402
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS, PHONE_VIEWPORT  # noqa: E402
 from tools.servers import HOST, ServerProcess, app_server, free_port  # noqa: E402
 
@@ -107,6 +114,49 @@ async def cold_start(browser_type, scratch: Path, runs: int) -> list[tuple[float
     return results
 
 
+async def bare_cold_start(browser_type, scratch: Path, runs: int) -> list[float]:
+    """Seconds from launching the bare app to its Save button usable in Chromium, per run."""
+    results = []
+    for _ in range(runs):
+        server = bare_server(free_port(), scratch / "bare-cold", scratch / "logs")
+        start = time.perf_counter()
+        server.start()
+        try:
+            server.wait_ready()
+            browser = await browser_type.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = await (await browser.new_context(viewport=PHONE_VIEWPORT)).new_page()
+            page.set_default_timeout(60_000)
+            await page.goto(server.url)
+            await enable_semantics(page)
+            await page.get_by_role("button", name="Save", exact=True).wait_for()
+            results.append(time.perf_counter() - start)
+            await browser.close()
+        finally:
+            server.stop()
+    return results
+
+
+async def bare_taps(browser, server: ServerProcess, data_dir: Path, sessions: int,
+                    taps: int) -> list[float]:
+    """Click -> fsync'd 60 KB file on the bare app, `sessions` tabs tapping at once."""
+    opened = [await open_bare(browser, server.url, data_dir, f"tab-{n}") for n in range(sessions)]
+    for session in opened:  # warm up
+        await session.tap_to_saved()
+    per_session = await asyncio.gather(*(_bare_run(s, taps) for s in opened))
+    for session in opened:
+        await session.context.close()
+    return [t for times in per_session for t in times]
+
+
+async def _bare_run(session, taps: int) -> list[float]:
+    return [await session.tap_to_saved() for _ in range(taps)]
+
+
+def ratio(value: float, floor: float, target: float) -> str:
+    times = value / floor if floor > 0 else float("inf")
+    return f"{times:.2f}x the floor (target <= {target:g}x: {'met' if times <= target else 'NOT met'})"
+
+
 async def tap_latency(session: AppSession, taps: int) -> list[float]:
     pass_xy = await session.button_centre("Pass")
     fail_xy = await session.button_centre("Fail")
@@ -131,11 +181,24 @@ async def run(quick: bool) -> int:
         async with async_playwright() as playwright:
             print(f"Field app bench: app server on {HOST}, Debian Chromium headless at 412x915")
             starts = await cold_start(playwright.chromium, scratch, cold_runs)
-            for n, (http, usable) in enumerate(starts, 1):
+            bare_starts = await bare_cold_start(playwright.chromium, scratch, cold_runs)
+            for n, ((http, usable), bare) in enumerate(zip(starts, bare_starts), 1):
                 print(f"cold start run {n}: app server answers HTTP {http:.2f} s; "
-                      f"home screen usable in Chromium {usable:.2f} s")
-            print(f"cold start median: {statistics.median(u for _, u in starts):.2f} s "
-                  f"(baseline: FLET_NOTES measured 5-6 s to the first usable screen)")
+                      f"home screen usable in Chromium {usable:.2f} s | bare Flet app usable {bare:.2f} s")
+            cold, bare_cold = statistics.median(u for _, u in starts), statistics.median(bare_starts)
+            print(f"cold start median: {cold:.2f} s | floor (bare Flet app, same run): {bare_cold:.2f} s | "
+                  f"{ratio(cold, bare_cold, 1.5)}")
+
+            bare_dir = scratch / "bare"
+            bare = bare_server(free_port(), bare_dir, scratch / "logs").start()
+            try:
+                bare.wait_ready()
+                browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+                floor50, floor95 = ms(await bare_taps(browser, bare, bare_dir, 1, taps))
+                bare_many50, bare_many95 = ms(await bare_taps(browser, bare, bare_dir, sessions, taps_each))
+                await browser.close()
+            finally:
+                bare.stop()
 
             data_dir = scratch / "app"
             server = app_server(free_port(), data_dir, scratch / "logs").start()
@@ -147,16 +210,17 @@ async def run(quick: bool) -> int:
                 p50, p95 = ms(await tap_latency(session, taps))
                 base50, base95 = store_save_baseline(scratch, max(taps, 50))
                 print(f"tap to saved (1 session, {taps} Pass taps): p50 {p50:.1f} ms, p95 {p95:.1f} ms | "
-                      f"baseline store save (store_latency, 10 visits): p50 {base50:.2f} ms, "
-                      f"p95 {base95:.2f} ms | FLET_NOTES floor click->fsync'd save 9-11 / 16-20 ms")
+                      f"floor (bare Flet app click -> 60 KB fsync'd file, same run): p50 {floor50:.1f} ms, "
+                      f"p95 {floor95:.1f} ms | p95 {ratio(p95, floor95, 2)}")
+                print(f"  store save alone (store_latency, 10 visits): p50 {base50:.2f} ms, p95 {base95:.2f} ms")
                 await session.context.close()
                 idle = rss_mb(server.process.pid)  # type: ignore[union-attr]
                 times, peak = await concurrent_sessions(browser, server, data_dir, sessions, taps_each)
                 c50, c95 = ms(times)
                 print(f"{sessions} concurrent sessions x {taps_each} taps: tap to saved p50 {c50:.1f} ms, "
-                      f"p95 {c95:.1f} ms | app server RSS {idle:.0f} MB after one session, "
-                      f"peak {peak:.0f} MB under load (baseline: FLET_NOTES ~58 MB idle, "
-                      f"<1 MB per session; p95 0.25-0.5 s for ten busy sessions)")
+                      f"p95 {c95:.1f} ms | bare Flet app, same {sessions} tabs: p50 {bare_many50:.1f} ms, "
+                      f"p95 {bare_many95:.1f} ms | p95 {ratio(c95, bare_many95, 2)}")
+                print(f"  app server RSS {idle:.0f} MB after one session, peak {peak:.0f} MB under load")
                 await browser.close()
             finally:
                 server.stop()
@@ -166,7 +230,11 @@ async def run(quick: bool) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a few samples (used by the test suite)")
-    return asyncio.run(run(parser.parse_args().quick))
+    quick = parser.parse_args().quick
+    status = asyncio.run(run(quick))
+    from bench.support.tap_profile import profile_tap  # in process, after the browser part
+    profile_tap(samples=5 if quick else 50)
+    return status
 
 
 if __name__ == "__main__":

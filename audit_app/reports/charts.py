@@ -1,10 +1,12 @@
 """View-models of the compliance overview: the bar chart and the table under it, built from a
 `/reports/compliance` answer. No flet here: the views draw what these describe.
 
-Bars are ordered weakest first (what needs attention on top) and paged, 25 to a page, so a
-chart of 200 staff stays readable on a phone; the table shows the same rows in the same order.
-Sites and every other grouping are measured against the 90 % target; staff against the 80 %
-award floor (seed 000 ch.1 §3)."""
+Bars are ordered weakest first (what needs attention on top) among the rows with enough
+evidence, small samples after them (a 0 % from one observation is not the weakest item), and
+paged, 25 to a page, so a chart of 200 staff stays readable on a phone; the table shows the
+same rows in the same order. Sites and every other grouping are measured against the 90 %
+target; staff against the 80 % award floor (seed 000 ch.1 §3). A row's flag is the one its
+chart's line means: a staff bar above the award floor is never flagged "below target"."""
 
 from __future__ import annotations
 
@@ -13,13 +15,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from audit_app.domain import GroupRow
+from audit_app.domain import SMALL_SAMPLE, GroupRow
 
 from . import formats
 from .labels import Labeller
 from .models import ComplianceAnswer
 
 PAGE_SIZE = 25
+MIN_VISITS = 3     # fewer visits are a small sample however many observations they hold
+STUB_PCT = 1.5     # a 0 % bar is drawn this long, so it is seen (its text still says 0.0 %)
 
 
 class Tone(StrEnum):
@@ -41,6 +45,7 @@ class Bar:
     key: str
     label: str
     rate_pct: float | None  # 0–100
+    drawn_pct: float        # the rod's length: the rate, a visible stub at 0 %, 0 without a rate
     value_text: str         # "87.5%"
     observations: int       # n
     tone: Tone
@@ -109,13 +114,23 @@ def tone(row: GroupRow, group_by: str) -> Tone:
     return Tone.BELOW if below_line(row, group_by) else Tone.MEETS
 
 
+def small_sample(row: GroupRow) -> bool:
+    """Under 20 observations, or from fewer than MIN_VISITS visits (25 observations of one
+    visit say how that visit went, not how the site does)."""
+    return row.small_sample or row.observations < SMALL_SAMPLE or row.visits < MIN_VISITS
+
+
 def flags(row: GroupRow, group_by: str) -> tuple[Flag, ...]:
+    """The flag of the chart's own line (staff: the award floor; others: the target), the
+    small sample (saying "1 visit" when the visits are what is too few), critical failures."""
     found = []
-    if row.below_target:
-        found.append(Flag("reports.flag.below_target"))
-    if group_by == "staff" and row.below_award_floor:
-        found.append(Flag("reports.flag.below_award_floor"))
-    if row.small_sample:
+    if below_line(row, group_by):
+        found.append(Flag("reports.flag.below_award_floor" if group_by == "staff"
+                          else "reports.flag.below_target"))
+    if row.visits < MIN_VISITS and row.observations >= SMALL_SAMPLE:
+        found.append(Flag("reports_ui.flag.one_visit") if row.visits == 1
+                     else Flag("reports_ui.flag.few_visits", row.visits))
+    elif small_sample(row):
         found.append(Flag("reports.flag.small_sample"))
     if row.critical_failures:
         found.append(Flag("reports.flag.critical_failures", row.critical_failures))
@@ -123,8 +138,16 @@ def flags(row: GroupRow, group_by: str) -> tuple[Flag, ...]:
 
 
 def weakest_first(rows: Sequence[GroupRow]) -> list[GroupRow]:
-    """Lowest rate first; rows without a rate last; ties by key so the order is stable."""
-    return sorted(rows, key=lambda r: (r.rate is None, r.rate if r.rate is not None else 0.0, r.key))
+    """Lowest rate first among rows with enough evidence; then the small samples, lowest rate
+    first; rows without a rate last; ties by key so the order is stable."""
+    return sorted(rows, key=lambda r: (r.rate is None, small_sample(r),
+                                       r.rate if r.rate is not None else 0.0, r.key))
+
+
+def drawn_pct(rate: float | None) -> float:
+    if rate is None:
+        return 0.0
+    return max(rate * 100, STUB_PCT)
 
 
 def paged(rows: Sequence[GroupRow], page: int, page_size: int = PAGE_SIZE
@@ -138,9 +161,9 @@ def paged(rows: Sequence[GroupRow], page: int, page_size: int = PAGE_SIZE
 
 def bar(row: GroupRow, group_by: str, label: str) -> Bar:
     return Bar(key=row.key, label=label,
-               rate_pct=None if row.rate is None else row.rate * 100,
+               rate_pct=None if row.rate is None else row.rate * 100, drawn_pct=drawn_pct(row.rate),
                value_text=formats.percent(row.rate), observations=row.observations,
-               tone=tone(row, group_by), small_sample=row.small_sample)
+               tone=tone(row, group_by), small_sample=small_sample(row))
 
 
 def table_row(row: GroupRow, group_by: str, label: str, source: str | None = None) -> TableRow:

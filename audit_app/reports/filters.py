@@ -1,5 +1,5 @@
 """Report filters: what the manager chose (period preset or custom dates, region, checklist,
-site) and the query parameters of CONTRACT.md §4 they become. `today` is passed in: the period
+site, staff member) and the query parameters of CONTRACT.md §4 they become. `today` is passed in: the period
 presets are computed against the manager's local date, and tests choose it."""
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ class ReportFilter:
     region: str | None = None
     checklist_id: str | None = None
     site_id: str | None = None
+    staff_id: str | None = None
 
     def with_changes(self, **changes: object) -> ReportFilter:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -74,6 +75,8 @@ def query_params(chosen: ReportFilter, today: dt.date, *, region_allowed: bool) 
         params["checklist_id"] = chosen.checklist_id
     if chosen.site_id:
         params["site_id"] = chosen.site_id
+    if chosen.staff_id:
+        params["staff_id"] = chosen.staff_id
     return params
 
 

@@ -4,7 +4,7 @@ threshold, notes and photos)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from audit_app.domain import Checklist
@@ -45,6 +45,7 @@ class ObservationLine:
     note: str | None
     photos: tuple[str, ...]
     staff_id: str | None
+    section: str | None = None  # the section's title (a heading is drawn where it changes)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class VisitView:
     date_text: str
     time_text: str
     site_id: str
+    site_name: str
+    staff: tuple[str, ...]  # the staff assessed, by name where the phone knows it
     auditor: str
     checklist: str
     score_text: str
@@ -63,11 +66,17 @@ class VisitView:
     missing_photos: tuple[str, ...]
 
 
-def visit_view(detail: VisitDetail, checklist: Checklist | None, labeller: Labeller) -> VisitView:
-    """Observations in checklist order (unknown items last), each with the server's outcome."""
+def visit_view(detail: VisitDetail, checklist: Checklist | None, labeller: Labeller, *,
+               site_names: Mapping[str, str] | None = None,
+               staff_names: Mapping[str, str] | None = None) -> VisitView:
+    """Observations in checklist order (unknown items last), each with the server's outcome and
+    its section's title; the site and staff by name where known (else their ids)."""
     visit = detail.visit
+    site_names, staff_names = site_names or {}, staff_names or {}
     outcomes = {o.item_key: o for o in detail.outcomes}
     items = checklist.item_map if checklist is not None else {}
+    section_of = ({item.key: labeller.text(section.title) for section in checklist.sections
+                   for item in section.items} if checklist is not None else {})
     order = {key: n for n, key in enumerate(items)}
     observations = sorted(visit.observations,
                           key=lambda o: (order.get(o.item_key, len(order)), o.item_key))
@@ -82,10 +91,13 @@ def visit_view(detail: VisitDetail, checklist: Checklist | None, labeller: Label
             value_text=formats.value_text(item, observation),
             threshold_text=formats.threshold_text(item, visit.context.peak),
             critical=bool(item is not None and item.critical), note=observation.note,
-            photos=tuple(observation.photos), staff_id=observation.staff_id))
+            photos=tuple(observation.photos), staff_id=observation.staff_id,
+            section=section_of.get(observation.item_key)))
     return VisitView(
         id=visit.id, date_text=visit.started_at.date().isoformat(),
         time_text=visit.started_at.strftime("%H:%M"), site_id=visit.site_id,
+        site_name=site_names.get(visit.site_id, visit.site_id),
+        staff=tuple(staff_names.get(sid, sid) for sid in visit.staff_ids),
         auditor=detail.auditor_id, checklist=labeller.checklist_title(visit.checklist_id),
         score_text=formats.percent(detail.visit_score), knocked_out=detail.knocked_out,
         peak=visit.context.peak, lines=tuple(lines),

@@ -171,6 +171,14 @@ class AppState(VisitActions, ConnectionActions, CheckInActions):
         await self.load_server_url()
         self.route = Route.HOME if self.prefs.setup_done else Route.FIRST_RUN
 
+    async def land(self) -> None:
+        """Where the app opens once loaded: a manager or admin on Reports (Home is the report
+        screen's Back), an auditor on Home."""
+        from .reports import REPORT_ROLES
+
+        if self.route == Route.HOME and self.roster.role in REPORT_ROLES:
+            await self.reports.open()
+
     async def refresh_home(self) -> None:
         summaries = await self.access.locked(self.device.store.visits.summaries)
         reviews = await self.access.locked(load_review_states, self.device)

@@ -18,15 +18,16 @@ from audit_app.reports.cache import ReportCache
 from audit_app.reports.charts import Overview, overview
 from audit_app.reports.client import ReportsClient, ReportsError
 from audit_app.reports.filters import (
-    FilterError, Period, ReportFilter, may_choose_region, query_params, trend_interval,
+    FilterError, Period, ReportFilter, date_range, may_choose_region, query_params,
 )
 from audit_app.reports.labels import Labeller
 from audit_app.reports.models import ComplianceAnswer, TrendAnswer, VisitDetail, VisitSummary
 from audit_app.reports.source import ReportSource
-from audit_app.reports.trend import TrendChartModel, trend_chart
+from audit_app.reports.trend import TrendChartModel, trend_chart, trend_interval
 from audit_app.reports.visits import VisitListRow, VisitView, visit_rows, visit_view
 
 from .errors import refuse
+from .reports_breakdown import Breakdown, ReportsBreakdown
 from .reports_drill import ReportsDrillDown, ReportsRoute, refusal
 
 if TYPE_CHECKING:
@@ -34,14 +35,14 @@ if TYPE_CHECKING:
 
 REPORT_ROLES = frozenset({"manager", "admin"})
 LOADING_AFTER_S = 0.25
+CARDS_UNDER = 600  # px: narrower pages show table rows as cards (the name column never scrolls away)
 Overall = Literal["site", "staff"]
-Breakdown = Literal["item", "dimension"]
 
 
 _FILTER_KEYS = {"custom_from": "reports.error.custom_from", "custom_to": "reports.error.custom_to"}
 
 
-class ReportsSession(ReportsDrillDown):
+class ReportsSession(ReportsDrillDown, ReportsBreakdown):
     def __init__(self, app: AppState) -> None:
         self.app = app
         self.filter = ReportFilter()
@@ -49,6 +50,8 @@ class ReportsSession(ReportsDrillDown):
         self.draft_dates: dict[str, str] = {}  # custom dates as typed (YYYY-MM-DD)
         self.overall_by: Overall = "site"
         self.breakdown_by: Breakdown = "item"
+        self.breakdown_checklist: str | None = None  # By item: the checklist picked (None: most visits)
+        self.expanded_row: str | None = None           # the row whose full text is shown
         self.trend_by: Overall = "site"
         self.trend_selected: tuple[str, ...] | None = None
         self.pages: dict[str, int] = {}
@@ -58,14 +61,21 @@ class ReportsSession(ReportsDrillDown):
         self.role: str | None = None
         self.region: str | None = None         # a regional manager's own region
         self.site_choices: tuple[tuple[str, str, str | None], ...] = ()  # (id, name, region)
+        self.staff_choices: tuple[tuple[str, str, str], ...] = ()        # (id, name, site id)
         self.site_id: str | None = None        # the drill-down's site
+        self.staff_id: str | None = None       # the drill-down's staff member
+        self.staff_from_site = False           # opened from a site's staff (Back returns there)
         self.visit_id: str | None = None
+        self.visit_back: str = ReportsRoute.VISITS  # where the open visit's Back goes
         self.photos: dict[str, bytes] = {}     # thumbnails of the open visit
+        self.full_photo: tuple[str, bytes] | None = None  # the photo opened full size
         self.missing_photos: tuple[str, ...] = ()
+        self.width: float | None = None        # the page's width (px): rows are cards under CARDS_UNDER
         self.transport = None                  # an httpx transport (tests)
         self._answers: dict[str, ComplianceAnswer] = {}
         self._trend: TrendAnswer | None = None
         self._visits: list[VisitSummary] = []
+        self._staff_visits: list[VisitSummary] = []
         self._visit: tuple[VisitDetail, Checklist | None] | None = None
         self._labellers: dict[str, Labeller] = {}
 
@@ -83,8 +93,10 @@ class ReportsSession(ReportsDrillDown):
     def regions(self) -> tuple[str, ...]:
         return tuple(sorted({r for _, _, r in self.site_choices if r}))
 
-    def params(self, *, site: bool = False) -> dict[str, str]:
+    def params(self, *, site: bool = False, staff: bool = False) -> dict[str, str]:
+        """The filter's query; `site` / `staff`: narrowed to the drill-down's site or staff member."""
         chosen = self.filter.with_changes(site_id=self.site_id) if site else self.filter
+        chosen = chosen.with_changes(staff_id=self.staff_id) if staff else chosen
         return query_params(chosen, self.app.now().date(), region_allowed=self.region_allowed)
 
     # -- view-models (built on reading: cheap, and always in the current language) ----------------
@@ -105,10 +117,6 @@ class ReportsSession(ReportsDrillDown):
         return self._overview(self.overall_by)
 
     @property
-    def breakdown(self) -> Overview | None:
-        return self._overview(self.breakdown_by)
-
-    @property
     def site_staff(self) -> Overview | None:
         return self._overview("site/staff")
 
@@ -120,7 +128,8 @@ class ReportsSession(ReportsDrillDown):
     def trend(self) -> TrendChartModel | None:
         if self._trend is None:
             return None
-        return trend_chart(self._trend, selected=self.trend_selected)
+        return trend_chart(self._trend, selected=self.trend_selected,
+                           period=date_range(self.filter, self.app.now().date()))
 
     @property
     def site_name(self) -> str:
@@ -136,7 +145,12 @@ class ReportsSession(ReportsDrillDown):
         if self._visit is None:
             return None
         detail, checklist = self._visit
-        return visit_view(detail, checklist, self.labeller)
+        staff_names = {row.key: row.label for name in ("staff", "site/staff")
+                       for row in (self._answers[name].rows if name in self._answers else [])}
+        staff_names.update((sid, name) for sid, name, _ in self.staff_choices)
+        return visit_view(detail, checklist, self.labeller,
+                          site_names={sid: name for sid, name, _ in self.site_choices},
+                          staff_names=staff_names)
 
     # -- plumbing ----------------------------------------------------------------------------------
 
@@ -203,6 +217,8 @@ class ReportsSession(ReportsDrillDown):
             sites = roster.sites if roster is not None else []
             self.site_choices = tuple((s.id, s.name, s.region) for s in sites
                                       if self.region is None or s.region == self.region)
+            self.staff_choices = tuple((m.id, m.name, s.id) for s in sites for m in s.staff
+                                       if self.region is None or s.region == self.region)
             self.app.go(ReportsRoute.OVERVIEW)
             await self._compliance(self.overall_by, self.overall_by, self.params())
         return await self._act(action)
@@ -217,23 +233,27 @@ class ReportsSession(ReportsDrillDown):
             self.overall_by = group_by
         return await self._act(action)
 
+    @property
+    def narrow(self) -> bool:
+        return self.width is not None and self.width < CARDS_UNDER
+
+    def set_width(self, width: float | None) -> None:
+        """The page was resized: redraw only when the table/cards layout changes."""
+        was = self.narrow
+        self.width = width
+        if self.narrow != was:
+            self.app.changed()
+
     def turn_page(self, name: str, page: int) -> None:
         self.pages[name] = max(0, page)
         self.app.changed()
-
-    async def open_breakdown(self, group_by: Breakdown | None = None) -> bool:
-        async def action() -> None:
-            self.breakdown_by = group_by or self.breakdown_by
-            self.app.go(ReportsRoute.BREAKDOWN)
-            await self._compliance(self.breakdown_by, self.breakdown_by, self.params())
-        return await self._act(action)
 
     async def open_trend(self, group_by: Overall | None = None) -> bool:
         async def action() -> None:
             if group_by is not None and group_by != self.trend_by:
                 self.trend_by, self.trend_selected = group_by, None
             self.app.go(ReportsRoute.TREND)
-            interval = trend_interval(self.filter, self.app.now().date())
+            interval = trend_interval(*date_range(self.filter, self.app.now().date()))
             params = self.params()
             self._trend = await self._fetch(lambda s: s.trend(self.trend_by, interval, params))
         return await self._act(action)
@@ -260,8 +280,8 @@ class ReportsSession(ReportsDrillDown):
         self.change_draft(period=Period(period))
 
     def set_choice(self, name: str, value: str | None) -> None:
-        """Region, checklist or site from a dropdown; "" means all."""
-        if name not in ("region", "checklist_id", "site_id"):
+        """Region, checklist, site or staff member from a dropdown; "" means all."""
+        if name not in ("region", "checklist_id", "site_id", "staff_id"):
             raise ValueError(f"not a filter: {name}")
         self.change_draft(**{name: value or None})
 

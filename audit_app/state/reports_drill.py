@@ -1,6 +1,6 @@
 """The reports' routes, and their drill-down and export as actions of `ReportsSession` (a
 mixin: the session holds the answers and the fetch plumbing): a site's staff and items, its
-visits, one visit with its checklist version and photo thumbnails, and the CSV of the overview."""
+visits, a staff member's items and visits, one visit with its checklist version and photo thumbnails, and the CSV of the overview."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 
 from audit_app.domain import Checklist
 from audit_app.reports.client import ReportsError
+from audit_app.reports.charts import Overview
 from audit_app.reports.models import VisitDetail
+from audit_app.reports.visits import VisitListRow, visit_rows
 
 from .errors import refuse
 
@@ -28,6 +30,8 @@ class ReportsRoute:
     SITE = "/reports/site"
     VISITS = "/reports/visits"
     VISIT = "/reports/visit"
+    STAFF = "/reports/staff"
+    PHOTO = "/reports/photo"
 
 
 _ERROR_KEYS = {
@@ -64,10 +68,43 @@ class ReportsDrillDown:
             self._visits = await self._fetch(lambda s: s.visits(params))
         return await self._act(action)
 
-    async def open_visit(self: ReportsSession, visit_id: str) -> bool:
+    async def open_staff(self: ReportsSession, staff_id: str, *, from_site: bool = False) -> bool:
+        """Drill down: one staff member's items and the visits that assessed them (Back returns
+        to the site when the staff row was the site's)."""
+        async def action() -> None:
+            self.staff_id, self._staff_visits, self.staff_from_site = staff_id, [], from_site
+            self._answers.pop("staff/item", None)
+            self.pages.pop("staff/item", None)
+            self.app.go(ReportsRoute.STAFF)
+            params = self.params(staff=True)
+            await self._compliance("staff/item", "item", params)
+            self._staff_visits = await self._fetch(lambda s: s.visits(params))
+        return await self._act(action)
+
+    @property
+    def staff_items(self: ReportsSession) -> Overview | None:
+        return self._overview("staff/item")
+
+    @property
+    def staff_visit_list(self: ReportsSession) -> tuple[VisitListRow, ...]:
+        return visit_rows(self._staff_visits, self.labeller)
+
+    @property
+    def staff_name(self: ReportsSession) -> str:
+        named = next((name for sid, name, _ in self.staff_choices if sid == self.staff_id), None)
+        if named is not None:
+            return named
+        for answer in (self._answers.get(k) for k in ("staff", "site/staff")):
+            row = next((r for r in answer.rows if r.key == self.staff_id), None) if answer else None
+            if row is not None:
+                return row.label
+        return self.staff_id or ""
+
+    async def open_visit(self: ReportsSession, visit_id: str, back: str = ReportsRoute.VISITS) -> bool:
         """One visit with its checklist version (for item texts and thresholds) and thumbnails."""
         async def action() -> None:
-            self.visit_id, self._visit, self.photos = visit_id, None, {}
+            self.visit_id, self._visit, self.photos, self.visit_back = visit_id, None, {}, back
+            self.full_photo = None
             self.app.go(ReportsRoute.VISIT)
             detail: VisitDetail = await self._fetch(lambda s: s.visit(visit_id))
             checklist = await self._checklist(detail.visit.checklist_id, detail.visit.checklist_version)
@@ -113,6 +150,21 @@ class ReportsDrillDown:
                 self.photos[sha] = data
             else:
                 self.missing_photos = (*self.missing_photos, sha)
+
+    async def open_photo(self: ReportsSession, sha256: str) -> bool:
+        """A tapped thumbnail: the full-size photo on its own screen (Back returns to the visit)."""
+        async def action() -> None:
+            self.full_photo = None
+            self.app.go(ReportsRoute.PHOTO)
+            source = await self._open_source()
+            try:
+                data = await asyncio.to_thread(source.photo, sha256, "full")
+            except ReportsError as exc:
+                raise refusal(exc) from exc
+            finally:
+                source.client.close()
+            self.full_photo = (sha256, data)
+        return await self._act(action)
 
     async def export_csv(self: ReportsSession, save: Callable[[str, bytes], Awaitable[object]]) -> bool:
         """The server's CSV of the overview on screen, handed to the platform's save dialog."""

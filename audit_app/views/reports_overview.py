@@ -8,7 +8,7 @@ from audit_app.i18n import t
 from audit_app.state import AppState
 from audit_app.state.reports import ReportsRoute
 
-from .common import TOUCH, back_button, on, screen
+from .common import TOUCH, back_button, icon_button, on, screen
 from .routes import Services
 from .reports_parts import chart_and_table, choice_row, filter_summary, sections, status_banner
 
@@ -25,16 +25,17 @@ def overview_view(state: AppState, services: Services) -> ft.View:
     switch = choice_row(lang, reports.overall_by, (("site", "reports.by_site"), ("staff", "reports.by_staff")),
                         reports.show_overall, key_prefix="reports-by-")
     model = reports.overall
-    drill = reports.open_site if reports.overall_by == "site" else None
+    drill = reports.open_site if reports.overall_by == "site" else reports.open_staff
     body = [sections(reports, ReportsRoute.OVERVIEW), filter_summary(reports), status_banner(reports),
             switch]
     if model is not None:
         body += chart_and_table(reports, reports.overall_by, model, on_row=drill)
-        if drill is not None:
-            body.append(ft.Text(t(lang, "reports.tap_site_hint"), size=12, color=ft.Colors.BLUE_GREY_500))
-    refresh = ft.IconButton(ft.Icons.REFRESH, tooltip=t(lang, "reports.refresh"), width=TOUCH, height=TOUCH,
-                            on_click=on(reports.open))
-    export = ft.IconButton(ft.Icons.DOWNLOAD, tooltip=t(lang, "reports.export"), width=TOUCH, height=TOUCH,
+        hint = "reports.tap_site_hint" if reports.overall_by == "site" else "reports_ui.tap_staff_hint"
+        body.append(ft.Text(t(lang, hint), size=12, color=ft.Colors.BLUE_GREY_500))
+    # Named controls (a tooltip alone names nothing on the web); Export says what it does in
+    # words, a download arrow alone being unclear.
+    refresh = icon_button(ft.Icons.REFRESH, t(lang, "reports.refresh"), on(reports.open))
+    export = ft.TextButton(content=t(lang, "reports.export"), icon=ft.Icons.DOWNLOAD, height=TOUCH,
                            on_click=on(reports.export_csv, save))
     return screen(state, ReportsRoute.OVERVIEW, t(lang, "reports.title"), body,
                   leading=back_button(state, on(state.go_home)), actions=[refresh, export])

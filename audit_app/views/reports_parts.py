@@ -12,7 +12,7 @@ from audit_app.reports.charts import BarChartModel, Overview, Page, TableRow, To
 from audit_app.reports.filters import Period
 from audit_app.state.reports import ReportsRoute, ReportsSession
 
-from .common import TOUCH, on
+from .common import TOUCH, icon_button, on
 
 TONE_COLOUR = {Tone.MEETS: ft.Colors.GREEN_600, Tone.BELOW: ft.Colors.ORANGE_800,
                Tone.NO_DATA: ft.Colors.GREY_400}
@@ -83,6 +83,9 @@ def filter_summary(reports: ReportsSession) -> ft.Control:
     if "site_id" in params:
         parts.append(next((n for i, n, _ in reports.site_choices if i == params["site_id"]),
                           params["site_id"]))
+    if "staff_id" in params:
+        parts.append(next((n for i, n, _ in reports.staff_choices if i == params["staff_id"]),
+                          params["staff_id"]))
     return ft.Text(" · ".join(parts), size=13, color=ft.Colors.BLUE_GREY_700, key="reports-filter-summary")
 
 
@@ -129,7 +132,7 @@ def bar_chart(reports: ReportsSession, model: BarChartModel, *, key: str,
     for index, bar in enumerate(model.bars):
         colour = TONE_COLOUR[bar.tone]
         groups.append(fc.BarChartGroup(x=index, rods=[fc.BarChartRod(
-            from_y=0, to_y=bar.rate_pct or 0, width=20, border_radius=3,
+            from_y=0, to_y=bar.drawn_pct, width=20, border_radius=3,
             color=ft.Colors.with_opacity(0.35, colour) if bar.small_sample else colour,
             border_side=ft.BorderSide(2, colour) if bar.small_sample else None,
             tooltip=f"{bar.label}: {bar.value_text} · n {bar.observations}")]))
@@ -140,7 +143,7 @@ def bar_chart(reports: ReportsSession, model: BarChartModel, *, key: str,
 
     async def tapped(e: fc.BarChartEvent) -> None:
         if on_bar is not None and e.group_index is not None and e.type == fc.ChartEventType.TAP_UP:
-            await on_bar(model.bars[e.group_index].key)
+            await on(on_bar, model.bars[e.group_index].key)()
 
     chart = fc.BarChart(
         key=key, groups=groups, min_y=0, max_y=100, interactive=on_bar is not None,
@@ -169,13 +172,12 @@ def pager(reports: ReportsSession, name: str, page: Page) -> ft.Control | None:
         return None
     lang = reports.app.lang
     return ft.Row([
-        ft.IconButton(ft.Icons.CHEVRON_LEFT, tooltip=text(lang, "reports.page.previous"),
-                      disabled=page.number == 0, on_click=on(reports.turn_page, name, page.number - 1)),
+        icon_button(ft.Icons.CHEVRON_LEFT, text(lang, "reports.page.previous"),
+                    on(reports.turn_page, name, page.number - 1), disabled=page.number == 0),
         ft.Text(text(lang, "reports.page.of", first=page.first, last=page.last, total=page.total),
                 key=f"{name}-page"),
-        ft.IconButton(ft.Icons.CHEVRON_RIGHT, tooltip=text(lang, "reports.page.next"),
-                      disabled=page.number >= page.count - 1,
-                      on_click=on(reports.turn_page, name, page.number + 1)),
+        icon_button(ft.Icons.CHEVRON_RIGHT, text(lang, "reports.page.next"),
+                    on(reports.turn_page, name, page.number + 1), disabled=page.number >= page.count - 1),
     ], alignment=ft.MainAxisAlignment.CENTER)
 
 
@@ -184,9 +186,52 @@ def flag_text(lang: str, row: TableRow) -> str:
                       for f in row.flags)
 
 
+def row_name(reports: ReportsSession, row: TableRow, on_row, hint_key: str, expanded: bool, *,
+             width: float | None = NAME_COLUMN) -> ft.Control:
+    """A row's name: two lines and an ellipsis, all of it when the row is expanded; a button
+    when tapping the row does something (opens it, or shows its whole text)."""
+    lang = reports.app.lang
+    label = ft.Text(row.label, max_lines=None if expanded else 2,
+                    overflow=ft.TextOverflow.VISIBLE if expanded else ft.TextOverflow.ELLIPSIS,
+                    width=width)
+    if on_row is None:
+        return label
+    return ft.TextButton(content=label, on_click=on(on_row, row.key),
+                         tooltip=text(lang, hint_key, name=row.label))
+
+
+def cards(reports: ReportsSession, rows: tuple[TableRow, ...], *, key: str, on_row=None,
+          with_source: bool = False, hint_key: str = "reports.open_row") -> ft.Control:
+    """The table's rows as cards, for a phone: the name on top of its figures, so a row is
+    always identifiable (a table's name column scrolls away sideways)."""
+    lang = reports.app.lang
+    made = []
+    for row in rows:
+        figures = ft.Row([
+            ft.Text(row.rate_text, color=TONE_COLOUR[row.tone], weight=ft.FontWeight.W_600, size=16),
+            ft.Text(row.interval_text, size=12, color=ft.Colors.BLUE_GREY_700),
+        ], spacing=10, wrap=True)
+        counts = text(lang, "reports_ui.card.counts", n=row.observations, visits=row.visits,
+                      applicable=row.applicable_text, passed=row.passed_text)
+        lines: list[ft.Control] = [row_name(reports, row, on_row, hint_key, reports.expanded_row == row.key,
+                                            width=None),
+                                   figures, ft.Text(counts, size=12)]
+        if row.flags:
+            lines.append(ft.Text(flag_text(lang, row), size=12, color=TONE_COLOUR[row.tone]
+                                 if row.tone is Tone.BELOW else None))
+        if with_source and row.source:
+            lines.append(ft.Text(row.source, size=11, color=ft.Colors.BLUE_GREY_500))
+        made.append(ft.Container(ft.Column(lines, spacing=2), padding=ft.Padding.symmetric(vertical=6, horizontal=10),
+                                 border=ft.Border.all(1, ft.Colors.GREY_300), border_radius=8))
+    return ft.Column(made, key=key, spacing=6, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+
+
 def table(reports: ReportsSession, rows: tuple[TableRow, ...], *, key: str, on_row=None,
-          with_source: bool = False) -> ft.Control:
-    """Rate, Wilson interval, applicable/passed, n, visits and flags; scrolls sideways on a phone."""
+          with_source: bool = False, hint_key: str = "reports.open_row") -> ft.Control:
+    """Rate, Wilson interval, applicable/passed, n, visits and flags; on a narrow page, cards."""
+    if reports.narrow:
+        return cards(reports, rows, key=f"{key}-cards", on_row=on_row, with_source=with_source,
+                     hint_key=hint_key)
     lang = reports.app.lang
     headers = ["reports.col.name", "reports.col.rate", "reports.col.interval",
                "reports.col.applicable_passed", "reports.col.n", "reports.col.visits", "reports.col.flags"]
@@ -197,10 +242,7 @@ def table(reports: ReportsSession, rows: tuple[TableRow, ...], *, key: str, on_r
                for h in headers]
     data_rows = []
     for row in rows:
-        label = ft.Text(row.label, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS, width=NAME_COLUMN)
-        name: ft.Control = (ft.TextButton(content=label, on_click=on(on_row, row.key),
-                                          tooltip=text(lang, "reports.open_row", name=row.label))
-                            if on_row is not None else label)
+        name = row_name(reports, row, on_row, hint_key, reports.expanded_row == row.key)
         cells = [name, ft.Text(row.rate_text, color=TONE_COLOUR[row.tone], weight=ft.FontWeight.W_600),
                  ft.Text(row.interval_text), ft.Text(f"{row.applicable_text} / {row.passed_text}"),
                  ft.Text(str(row.observations)), ft.Text(str(row.visits)),
@@ -209,17 +251,19 @@ def table(reports: ReportsSession, rows: tuple[TableRow, ...], *, key: str, on_r
             cells.append(ft.Text(row.source or "", size=12))
         data_rows.append(ft.DataRow(cells=[ft.DataCell(c) for c in cells]))
     return ft.Row([ft.DataTable(key=key, columns=columns, rows=data_rows, column_spacing=18,
-                                data_row_min_height=TOUCH, data_row_max_height=64,
+                                data_row_min_height=TOUCH, data_row_max_height=float("inf"),
                                 heading_row_height=44)], scroll=ft.ScrollMode.AUTO)
 
 
 def chart_and_table(reports: ReportsSession, name: str, model: Overview, *, on_row=None,
-                    with_source: bool = False, chart: bool = True) -> list[ft.Control | None]:
+                    with_source: bool = False, chart: bool = True,
+                    hint_key: str = "reports.open_row") -> list[ft.Control | None]:
     return [pager(reports, name, model.chart.page),
             # One key per place, not per grouping: switching site/staff then patches the chart and
             # the table in place (texts, bar lengths) instead of replacing ~600 controls.
             bar_chart(reports, model.chart, key="report-chart", on_bar=on_row) if chart else None,
-            table(reports, model.table, key="report-table", on_row=on_row, with_source=with_source)]
+            table(reports, model.table, key="report-table", on_row=on_row, with_source=with_source,
+                  hint_key=hint_key)]
 
 
 def pdf_saver(services, lang: str):

@@ -11,8 +11,9 @@ from .reports_breakdown import breakdown_view
 from .reports_filters import filters_view
 from .reports_overview import overview_view
 from .reports_site import site_view
+from .reports_staff import staff_view
 from .reports_trend import trend_view
-from .reports_visit import visit_view
+from .reports_visit import photo_view, visit_view
 from .reports_visits import visits_view
 from .routes import ScreenEntry, register_screen
 
@@ -23,5 +24,6 @@ def register_report_screens() -> None:
                                 open=lambda state: state.reports.open()))
     for route, build in ((ReportsRoute.BREAKDOWN, breakdown_view), (ReportsRoute.TREND, trend_view),
                          (ReportsRoute.FILTERS, filters_view), (ReportsRoute.SITE, site_view),
-                         (ReportsRoute.VISITS, visits_view), (ReportsRoute.VISIT, visit_view)):
+                         (ReportsRoute.VISITS, visits_view), (ReportsRoute.VISIT, visit_view),
+                         (ReportsRoute.STAFF, staff_view), (ReportsRoute.PHOTO, photo_view)):
         register_screen(ScreenEntry(route, build))

@@ -24,7 +24,8 @@ def site_view(state: AppState, services: Services) -> ft.View:
     staff, items = reports.site_staff, reports.site_items
     if staff is not None:
         body += [section_title(t(lang, "reports.site.staff")),
-                 *chart_and_table(reports, "site/staff", staff)]
+                 *chart_and_table(reports, "site/staff", staff,
+                                  on_row=lambda key: reports.open_staff(key, from_site=True))]
     if items is not None:
         body += [section_title(t(lang, "reports.site.items")),
                  *chart_and_table(reports, "site/item", items, with_source=True, chart=False)]

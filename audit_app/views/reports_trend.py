@@ -1,4 +1,5 @@
-"""Reports trend: a line per site or staff member by week or month, with the target line."""
+"""Reports trend: a line per site or staff member by day, week or month (the period's own
+buckets), with the target line."""
 
 from __future__ import annotations
 
@@ -31,15 +32,16 @@ def trend_view(state: AppState, _services: object = None) -> ft.View:
                     for x, y in s.points],
             color=PALETTE[n % len(PALETTE)], stroke_width=3, point=True)
             for n, s in enumerate(model.series)]
-        step = max(1, len(model.periods) // 6)
+        # Half a bucket of room either side: the first and last labels are centred on their
+        # bucket and would otherwise be cut by the chart's edge.
         chart = fc.LineChart(
-            key="trend-chart", data_series=series, min_y=model.floor_pct, max_y=100, min_x=0,
-            max_x=max(len(model.periods) - 1, 1), height=280, animation=ft.Animation(0),
+            key="trend-chart", data_series=series, min_y=model.floor_pct, max_y=100, min_x=-0.5,
+            max_x=len(model.periods) - 0.5, height=280, animation=ft.Animation(0),
             horizontal_grid_lines=fc.ChartGridLines(interval=model.line_pct, color=LINE_COLOUR,
                                                     width=2, dash_pattern=[6, 4]),
             bottom_axis=fc.ChartAxis(label_size=28, labels=[
                 fc.ChartAxisLabel(value=x, label=ft.Text(label, size=11))
-                for x, label in enumerate(model.period_labels) if x % step == 0]),
+                for x, label in enumerate(model.period_labels) if x % model.label_step == 0]),
             left_axis=fc.ChartAxis(label_size=36, labels=[
                 fc.ChartAxisLabel(value=v, label=ft.Text(f"{v:.0f}%", size=11))
                 for v in (model.floor_pct, model.line_pct, 100)]),

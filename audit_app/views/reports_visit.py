@@ -1,5 +1,6 @@
-"""Drill-down, last step: one visit, every observation with its outcome, the stopwatch value
-against its threshold, notes and photos (thumbnails from the server's photo endpoint)."""
+"""Drill-down, last step: one visit (site, staff assessed, when, by whom), every observation
+under its section's heading with its outcome, the stopwatch value against its threshold, notes
+and photos (thumbnails from the server's photo endpoint; a tap opens one full size)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from audit_app.i18n import t
 from audit_app.state import AppState
 from audit_app.state.reports import ReportsRoute
 
-from .common import FAIL_COLOUR, NA_COLOUR, PASS_COLOUR, TOUCH, back_button, on, screen
+from .common import FAIL_COLOUR, NA_COLOUR, PASS_COLOUR, TOUCH, back_button, on, screen, section_title
 from .reports_parts import pdf_saver, status_banner
 from .routes import Services
 
@@ -18,12 +19,31 @@ OUTCOME = {"pass": ("reports.outcome.pass", PASS_COLOUR), "fail": ("reports.outc
 
 
 def _photo(reports, sha: str, lang: str) -> ft.Control:
+    """A thumbnail; a tap opens the photo full size."""
     data = reports.photos.get(sha)
     if data is None:
         return ft.Container(ft.Text(t(lang, "reports.visit.photo_missing"), size=11), width=120, height=90,
                             bgcolor=ft.Colors.GREY_200, alignment=ft.Alignment.CENTER)
-    return ft.Image(src=data, width=160, height=120, fit=ft.BoxFit.COVER, border_radius=6,
-                    semantics_label=t(lang, "reports.visit.photo"))
+    return ft.Semantics(label=t(lang, "reports_ui.visit.open_photo"), button=True, container=True,
+                        content=ft.Container(
+        ft.Image(src=data, width=160, height=120, fit=ft.BoxFit.COVER, border_radius=6,
+                 semantics_label=t(lang, "reports.visit.photo")),
+        on_click=on(reports.open_photo, sha), border_radius=6))
+
+
+def _heading(view, lang: str) -> ft.Control:
+    """Where, who was assessed, when, with which checklist, by whom and the score."""
+    head: list[ft.Control] = [
+        ft.Text(view.site_name, size=17, weight=ft.FontWeight.W_600),
+        ft.Text(f"{view.date_text} {view.time_text} · {view.checklist}"),
+        ft.Text(t(lang, "reports_ui.visit.staff", names=t(lang, "reports_ui.list_joiner").join(view.staff))
+                if view.staff else t(lang, "reports_ui.visit.no_staff"), size=13),
+        ft.Text(t(lang, "reports.visit.by", auditor=view.auditor, score=view.score_text))]
+    if view.knocked_out:
+        head.append(ft.Text(t(lang, "reports.visit.knocked_out"), color=FAIL_COLOUR, weight=ft.FontWeight.W_600))
+    if view.peak:
+        head.append(ft.Text(t(lang, "reports.visit.peak"), size=12))
+    return ft.Column(head, spacing=2)
 
 
 def visit_view(state: AppState, services: Services) -> ft.View:
@@ -34,14 +54,12 @@ def visit_view(state: AppState, services: Services) -> ft.View:
     view = reports.visit
     body: list[ft.Control | None] = [status_banner(reports)]
     if view is not None:
-        head = [ft.Text(f"{view.date_text} {view.time_text} · {view.checklist}", weight=ft.FontWeight.W_600),
-                ft.Text(t(lang, "reports.visit.by", auditor=view.auditor, score=view.score_text))]
-        if view.knocked_out:
-            head.append(ft.Text(t(lang, "reports.visit.knocked_out"), color=FAIL_COLOUR, weight=ft.FontWeight.W_600))
-        if view.peak:
-            head.append(ft.Text(t(lang, "reports.visit.peak"), size=12))
-        body.append(ft.Column(head, spacing=2))
+        body.append(_heading(view, lang))
+        section = None
         for line in view.lines:
+            if line.section is not None and line.section != section:
+                section = line.section
+                body.append(section_title(section))
             parts: list[ft.Control] = []
             if line.outcome is not None:
                 key, colour = OUTCOME[line.outcome]
@@ -67,5 +85,21 @@ def visit_view(state: AppState, services: Services) -> ft.View:
         if loose:
             body.append(ft.Row([_photo(reports, sha, lang) for sha in loose], wrap=True))
     return screen(state, ReportsRoute.VISIT, t(lang, "reports.title_visit"), body,
-                  leading=back_button(state, on(reports.back, ReportsRoute.VISITS)),
+                  leading=back_button(state, on(reports.back, reports.visit_back)),
                   actions=[pdf] if view is not None else None)
+
+
+def photo_view(state: AppState, _services: object = None) -> ft.View:
+    """One photo full size, as wide as the screen; Back returns to its visit."""
+    reports = state.reports
+    lang = state.lang
+    shown = reports.full_photo
+    body: list[ft.Control | None] = [status_banner(reports)]
+    # The photo's box fills the screen below the app bar (a short body left the previous
+    # screen's picture showing under it on a phone).
+    body.append(ft.Container(
+        ft.Image(src=shown[1], fit=ft.BoxFit.CONTAIN, semantics_label=t(lang, "reports.visit.photo"))
+        if shown is not None else None, expand=True, alignment=ft.Alignment.TOP_CENTER,
+        bgcolor=ft.Colors.WHITE))
+    return screen(state, ReportsRoute.PHOTO, t(lang, "reports.visit.photo"), body, scroll=False,
+                  leading=back_button(state, on(reports.back, ReportsRoute.VISIT)))

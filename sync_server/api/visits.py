@@ -28,7 +28,7 @@ from ..schemas import (
     VisitBatch, VisitDetail, VisitReceipt, VisitSummary,
 )
 from ..settings import Settings
-from ..tables import Site, User, VisitFlag, VisitHead, VisitRevision
+from ..tables import ObservationRow, Site, User, VisitFlag, VisitHead, VisitRevision
 from ..visit_checks import upload_problems
 from ..visit_store import load_visit, missing_photos, store_visit
 
@@ -136,6 +136,7 @@ def list_visits(user: VisitReader, sessions: SessionsDep,
                 limit: Annotated[int, Query(ge=1, le=1000)] = 100,
                 offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
                 site_id: VisitFilterId = None, checklist_id: VisitFilterId = None,
+                staff_id: VisitFilterId = None,
                 date_from: Annotated[dt.date | None, Query(alias="from",
                                                            description="first local date")] = None,
                 date_to: Annotated[dt.date | None, Query(alias="to",
@@ -145,8 +146,8 @@ def list_visits(user: VisitReader, sessions: SessionsDep,
                 flag: Annotated[str | None, Query(pattern=r"^[a-z_]{1,32}$")] = None,
                 review: ReviewState | None = None) -> list[VisitSummary]:
     """Latest revisions the caller may read (auditors: their own), newest upload first, or
-    newest visit first with `sort=started`. `site_id`, `checklist_id`, `from` and `to` filter
-    as the report filters do (dates are the visit's local date), so a report row's visits can
+    newest visit first with `sort=started`. `site_id`, `checklist_id`, `staff_id`, `from` and `to`
+    filter as the report filters do (dates are the visit's local date), so a report row's visits can
     be listed. `flagged`, `flag` (a flag code) and `review` (a review state) select by the
     integrity flags and review of docs/integrity.md."""
     if date_from is not None and date_to is not None and date_from > date_to:
@@ -175,6 +176,10 @@ def list_visits(user: VisitReader, sessions: SessionsDep,
         query = query.where(VisitRevision.started_local_date >= date_from)
     if date_to is not None:
         query = query.where(VisitRevision.started_local_date <= date_to)
+    if staff_id is not None:  # visits where this staff member was assessed (any observation)
+        query = query.where(exists().where(ObservationRow.visit_id == VisitRevision.visit_id,
+                                           ObservationRow.revision == VisitRevision.revision,
+                                           ObservationRow.staff_id == staff_id))
     newest = VisitRevision.started_at if sort == "started" else VisitRevision.received_at
     query = query.order_by(newest.desc(), VisitRevision.visit_id)
     with sessions() as session:

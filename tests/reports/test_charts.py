@@ -3,6 +3,8 @@ or award-floor line, small-sample and below-target flags, paging of many bars, l
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from audit_app.checklist_files import load_checklist_dir
@@ -30,11 +32,12 @@ def test_site_bars_are_weakest_first_with_rate_n_and_warning_below_the_90_percen
     rows = [row("site", "a", 95, 100, 100), row("site", "b", 85, 100, 100),
             row("site", "c", 9, 10, 10), row("site", "d", 0, 0, 0)]
     chart = overview(answer("site", rows), EN).chart
-    assert [b.key for b in chart.bars] == ["b", "c", "a", "d"]  # no rate last
-    assert [b.value_text for b in chart.bars] == ["85.0%", "90.0%", "95.0%", "–"]
-    assert [b.observations for b in chart.bars] == [100, 10, 100, 0]
+    # enough evidence first, then the small sample (c: 10 observations), no rate last
+    assert [b.key for b in chart.bars] == ["b", "a", "c", "d"]
+    assert [b.value_text for b in chart.bars] == ["85.0%", "95.0%", "90.0%", "–"]
+    assert [b.observations for b in chart.bars] == [100, 100, 10, 0]
     assert [b.tone for b in chart.bars] == [Tone.BELOW, Tone.MEETS, Tone.MEETS, Tone.NO_DATA]
-    assert [b.small_sample for b in chart.bars] == [False, True, False, True]
+    assert [b.small_sample for b in chart.bars] == [False, False, True, True]
     assert (chart.line.pct, chart.line.text_key) == (90.0, "reports.line.target")
     assert chart.bars[0].rate_pct == 85.0 and chart.bars[3].rate_pct is None
 
@@ -45,9 +48,32 @@ def test_staff_bars_are_measured_against_the_80_percent_award_floor() -> None:
     assert (result.chart.line.pct, result.chart.line.text_key) == (80.0, "reports.line.award_floor")
     assert {b.key: b.tone for b in result.chart.bars} == {"s1": Tone.MEETS, "s2": Tone.BELOW}
     flags = {r.key: r.flags for r in result.table}
-    # 85 % is under the site target but meets the award floor: flagged, not coloured.
-    assert flags["s1"] == (Flag("reports.flag.below_target"),)
-    assert flags["s2"] == (Flag("reports.flag.below_target"), Flag("reports.flag.below_award_floor"))
+    # 84 % is under the site target but above the award floor the staff chart draws: the row
+    # says what its bar shows (no "below target" beside a green bar above the line).
+    assert flags["s1"] == ()
+    assert flags["s2"] == (Flag("reports.flag.below_award_floor"),)
+
+
+def test_a_site_seen_in_one_visit_is_a_small_sample_however_many_observations() -> None:
+    one_visit = make_row("site", "solo", "Solo", applicable=25, passed=20, observations=25, visits=1,
+                         critical_failures=0, visit_score_mean=None)
+    two_visits = make_row("site", "duo", "Duo", applicable=30, passed=30, observations=30, visits=2,
+                          critical_failures=0, visit_score_mean=None)
+    result = overview(answer("site", [one_visit, two_visits]), EN)
+    flags = {r.key: r.flags for r in result.table}
+    assert flags["solo"] == (Flag("reports.flag.below_target"), Flag("reports_ui.flag.one_visit"))
+    assert flags["duo"] == (Flag("reports_ui.flag.few_visits", 2),)
+    assert all(b.small_sample for b in result.chart.bars)
+
+
+def test_small_samples_come_after_the_rows_with_enough_evidence_and_zero_is_drawn() -> None:
+    rows = [row("item", "one-zero", 0, 1, 1), row("item", "weak", 60, 100, 100),
+            row("item", "strong", 98, 100, 100), row("item", "few-ok", 9, 10, 10)]
+    chart = overview(answer("item", rows), EN).chart
+    assert [b.key for b in chart.bars] == ["weak", "strong", "one-zero", "few-ok"]
+    zero = chart.bars[2]
+    assert zero.rate_pct == 0.0 and zero.value_text == "0.0%" and zero.drawn_pct > 0
+    assert chart.bars[0].drawn_pct == 60.0
 
 
 def test_table_rows_carry_rate_wilson_interval_weights_and_flags() -> None:
@@ -125,3 +151,33 @@ def test_trend_axis_starts_ten_below_the_lowest_point_in_tens() -> None:
     high = [{**row, "rate": 0.95} for row in rows]
     assert trend_chart(TrendAnswer.model_validate(
         {"group_by": "site", "interval": "week", "rows": high})).floor_pct == 80.0  # 90 % line - 10
+
+
+def test_short_periods_are_drawn_by_day_longer_by_week_or_month() -> None:
+    from audit_app.reports.trend import trend_interval
+    day = dt.date(2026, 12, 2)
+    assert trend_interval(dt.date(2026, 12, 1), day) == "day"          # this month on the 2nd
+    assert trend_interval(day - dt.timedelta(days=20), day) == "day"   # three weeks
+    assert trend_interval(day - dt.timedelta(days=29), day) == "week"  # 30 days
+    assert trend_interval(day - dt.timedelta(days=55), day) == "week"  # 8 weeks
+    assert trend_interval(day - dt.timedelta(days=120), day) == "month"
+
+
+def test_trend_buckets_are_clipped_to_the_period_and_every_bucket_has_a_place() -> None:
+    # The server keys the first week by its Monday (11-30), before the period's 12-02.
+    rows = [{"period": "2026-11-30", "key": "a", "label": "A", "rate": 0.8, "observations": 20},
+            {"period": "2026-12-14", "key": "a", "label": "A", "rate": 0.9, "observations": 20}]
+    model = trend_chart(TrendAnswer.model_validate({"group_by": "site", "interval": "week", "rows": rows}),
+                        period=(dt.date(2026, 12, 2), dt.date(2026, 12, 20)))
+    assert model.periods == (dt.date(2026, 12, 2), dt.date(2026, 12, 7), dt.date(2026, 12, 14))
+    assert model.period_labels == ("12-02", "12-07", "12-14")
+    assert [x for x, _ in model.series[0].points] == [0, 2]  # the week without data keeps its place
+
+
+def test_daily_buckets_cover_the_period_and_at_most_six_labels_are_drawn() -> None:
+    rows = [{"period": "2026-11-05", "key": "a", "label": "A", "rate": 0.7, "observations": 5}]
+    model = trend_chart(TrendAnswer.model_validate({"group_by": "site", "interval": "day", "rows": rows}),
+                        period=(dt.date(2026, 11, 1), dt.date(2026, 11, 21)))
+    assert len(model.periods) == 21 and model.period_labels[0] == "11-01"
+    assert model.series[0].points == ((4, pytest.approx(70.0)),)
+    assert len(range(0, len(model.periods), model.label_step)) <= 6

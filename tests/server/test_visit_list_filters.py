@@ -64,3 +64,15 @@ def test_reversed_date_range_is_422_naming_the_parameter(server: Server) -> None
                                headers=server.auth("admin"))
     assert answer.status_code == 422
     assert [d["path"] for d in answer.json()["error"]["details"]] == ["query.from"]
+
+
+def test_staff_filter_lists_the_visits_that_assessed_that_staff_member(server: Server) -> None:
+    theirs = changed(visit_body(site_id="site-n1", staff_ids=["staff-1"]),
+                     started_at="2026-11-12T10:00:00+08:00", finished_at="2026-11-12T10:20:00+08:00")
+    other = changed(visit_body(site_id="site-n1", staff_ids=["staff-2"]),
+                    started_at="2026-11-12T11:00:00+08:00", finished_at="2026-11-12T11:20:00+08:00")
+    for body in (theirs, other):
+        put(server, body)
+    assert listed(server, staff_id="staff-1") == [theirs["id"]]
+    assert listed(server, staff_id="staff-2") == [other["id"]]
+    assert listed(server, staff_id="nobody") == []

@@ -4,11 +4,13 @@ filters kept for the session, the drill-down to one visit, offline "as of", audi
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from PIL import Image
 
 from audit_app.reports.filters import Period
-from audit_app.state import AppState, DeviceAccess
+from audit_app.state import AppState, DeviceAccess, Route
 from audit_app.state.reports import ReportsRoute
 from audit_app.sync import Credentials, Me, Roster, RosterSite, save_credentials, save_roster
 from sync_server.demo import SITES
@@ -167,3 +169,109 @@ def test_pdf_actions_hand_the_servers_pdfs_in_the_app_language_to_the_save_dialo
     assert visit_name.startswith("visit-") and visit_name.endswith("-zh-CN.pdf")
     assert site_pdf.startswith(b"%PDF-") and visit_pdf.startswith(b"%PDF-")
     assert manager.flash == "pdf.saved"
+
+
+def test_by_item_shows_the_most_visited_checklist_and_the_manager_can_pick_another(manager: AppState) -> None:
+    reports = manager.reports
+    run(reports.open())
+    assert run(reports.open_breakdown("item")), manager.error
+    choices = reports.breakdown_checklists
+    assert len(choices) > 1
+    assert [c.visits for c in choices] == sorted((c.visits for c in choices), reverse=True)
+    first = choices[0].id
+    rows = reports._answers["item"].rows
+    shown = reports.breakdown.table
+    assert {r.key.split("/")[0] for r in shown} == {first}
+    assert len(shown) == min(25, sum(1 for r in rows if r.key.startswith(first + "/")))
+    other = choices[1].id
+    reports.pick_breakdown_checklist(other)
+    assert {r.key.split("/")[0] for r in reports.breakdown.table} == {other}
+    key = reports.breakdown.table[0].key
+    reports.toggle_row_text(key)
+    assert reports.expanded_row == key
+    reports.toggle_row_text(key)
+    assert reports.expanded_row is None
+
+
+def test_a_tapped_staff_member_shows_their_items_and_the_visits_that_assessed_them(manager: AppState) -> None:
+    reports = manager.reports
+    run(reports.open())
+    run(reports.show_overall("staff"))
+    weakest = reports.overall.table[0]
+    assert run(reports.open_staff(weakest.key)), manager.error
+    assert manager.route == ReportsRoute.STAFF and reports.staff_name == weakest.label
+    assert reports.staff_items is not None and reports.staff_items.table
+    visits = reports.staff_visit_list
+    assert len(visits) == weakest.visits  # the row's visits, listed
+    assert run(reports.open_visit(visits[0].id, ReportsRoute.STAFF)), manager.error
+    assert reports.visit_back == ReportsRoute.STAFF
+    assert weakest.key in {line.staff_id for line in reports.visit.lines}
+
+
+def test_the_staff_filter_narrows_every_report_to_that_staff_member(manager: AppState) -> None:
+    from audit_app.sync import RosterStaff
+    # The phone's roster names the demo staff (the demo gives each site `<site>-staff-1`...).
+    sites = [RosterSite(id=sid, name=name, region=region,
+                        staff=[RosterStaff(id=f"{sid}-staff-1", name=f"First at {sid}", site_id=sid)])
+             for sid, name, region, *_ in SITES]
+    save_roster(manager.device, Roster(sites=sites, me=Me(name="demo-manager", role="manager", region=None),
+                                       fetched_at=DEMO_DAY))
+    reports = manager.reports
+    run(reports.open())
+    assert len(reports.staff_choices) == len(SITES)
+    staff_id, name, site_id = reports.staff_choices[0]
+    reports.edit_filters()
+    reports.set_choice("staff_id", staff_id)
+    assert run(reports.apply_filters()), manager.error
+    assert reports.params()["staff_id"] == staff_id
+    assert [r.key for r in reports.overall.table] == [site_id]  # only their site has their rows
+    assert run(reports.open_staff(staff_id)) and reports.staff_name == name
+
+
+def test_a_manager_lands_on_reports_and_home_is_its_back(device, demo_server: RunningServer) -> None:
+    manager = AppState(DeviceAccess(device), now=Clock(DEMO_DAY))
+    run(manager.load())
+    connect(manager, demo_server.url, demo_server.tokens["demo-manager"], "demo-manager", "manager", None)
+    again = AppState(DeviceAccess(device), now=Clock(DEMO_DAY))  # the app opened again
+    run(again.load())
+    run(again.land())
+    assert again.route == ReportsRoute.OVERVIEW and again.reports.overall is not None
+    run(again.go_home())
+    assert again.route == Route.HOME
+
+
+def test_an_auditor_lands_on_home(device, demo_server: RunningServer) -> None:
+    auditor = AppState(DeviceAccess(device), now=Clock(DEMO_DAY))
+    run(auditor.load())
+    connect(auditor, demo_server.url, demo_server.tokens["demo-auditor"], "demo-auditor", "auditor", None)
+    again = AppState(DeviceAccess(device), now=Clock(DEMO_DAY))
+    run(again.load())
+    run(again.land())
+    assert again.route == Route.HOME and again.reports.overall is None
+
+
+def test_a_visit_names_its_site_and_staff_heads_its_sections_and_opens_a_photo_full_size(
+        manager: AppState) -> None:
+    reports = manager.reports
+    run(reports.open())
+    with_photo = site = None
+    for site in reports.overall.table:  # the demo gives photos to some checklists' items
+        run(reports.open_site(site.key))
+        run(reports.open_visits())
+        for row in reports.visit_list:
+            run(reports.open_visit(row.id))
+            if reports.photos:
+                with_photo = reports.visit
+                break
+        if with_photo is not None:
+            break
+    assert with_photo is not None and site is not None, "no demo visit with a photo"
+    assert with_photo.site_name == site.label and with_photo.staff
+    sections = [line.section for line in with_photo.lines]
+    assert all(sections) and len(set(sections)) > 1
+    sha = next(iter(reports.photos))
+    assert run(reports.open_photo(sha)), manager.error
+    assert manager.route == ReportsRoute.PHOTO
+    shown_sha, full = reports.full_photo
+    with Image.open(io.BytesIO(full)) as image, Image.open(io.BytesIO(reports.photos[sha])) as thumb:
+        assert shown_sha == sha and image.size >= thumb.size  # the full photo, not the thumbnail

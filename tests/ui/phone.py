@@ -132,13 +132,14 @@ class Phone:
         self.page.keyboard.type(text)
 
     # screenshots --------------------------------------------------------------------------
-    def screenshot(self, name: str, shows: Locator | str | re.Pattern[str]) -> Path:
+    def screenshot(self, name: str, shows: Locator | str | re.Pattern[str], *,
+                   quiet_s: float = 1.0) -> Path:
         """Save `<name>.png` once `shows` (a control or text of the screen meant) is in the
-        accessibility tree and the picture has held still."""
+        accessibility tree and the picture has held still for `quiet_s`."""
         (self.wait_for_text(shows) if not isinstance(shows, Locator) else shows.first.wait_for())
         self.screens_dir.mkdir(parents=True, exist_ok=True)
         try:
-            shot = settled_screenshot(self.page)
+            shot = settled_screenshot(self.page, quiet_s=quiet_s, timeout_s=20 + quiet_s * 10)
         except ScreenNotSettled as exc:
             self.page.screenshot(path=str(self.screens_dir / f"{name}.unsettled.png"))
             raise ScreenNotSettled(f"{name}: {exc}") from None

@@ -79,10 +79,15 @@ def assert_chart_and_table_show(phone: Phone, rows: list[dict]) -> None:
     assert ordered == sorted(ordered), "bars are not weakest first"
 
 
+# A report answer's chart and table can paint a second after the screen appeared on a busy
+# machine: a report's picture must hold still longer than other screens'.
+REPORT_QUIET_S = 1.5
+
+
 def settle(phone: Phone, shot: str, shows: Locator | str | re.Pattern[str]) -> None:
     """Wait for `shows` of the new screen, then until it has finished sliding in (Flutter
-    ignores taps during the transition), and keep its picture."""
-    phone.screenshot(shot, shows)
+    ignores taps during the transition) and its report has painted, and keep its picture."""
+    phone.screenshot(shot, shows, quiet_s=REPORT_QUIET_S)
 
 
 def set_period(phone: Phone, lang: str, period_key: str, shot: str) -> None:

@@ -75,6 +75,12 @@ def test_manager_compares_sites_and_drills_down_to_a_visit_photo(demo_product: P
         photo.wait_for()
         box = photo.bounding_box()
         assert box is not None and box["width"] > 50 and box["height"] > 50
+        phone.tap_button("Open the photo full size")  # issue 12 point 17: a tap opens it full size
+        full = phone.role("img", "Photo").first
+        full.wait_for()
+        phone.page.wait_for_function("() => [...document.querySelectorAll('flt-semantics[role=img]')]"
+                                     ".some(e => e.getBoundingClientRect().width > 300)")
+        settle(phone, "reports-test-photo")
 
 
 def a_south_visit_photo(product: Product) -> str:

@@ -10,11 +10,17 @@ import pytest
 from playwright.sync_api import Browser
 
 from audit_app.i18n import t
+from audit_app.reports.filters import Period
+from sync_server.demo import STAFF_NAMES
 from tests.ui.phone import Phone
 from tests.ui.product import Product
-from tests.ui.reports_steps import enrol, fresh_link, open_reports, set_period, settle, switch
-from tests.ui.test_reports import demo_product  # noqa: F401  (module fixture: one product for all)
+from tests.ui.reports_steps import (
+    enrol, fresh_link, open_reports, period_params, row_title, set_period, settle, switch,
+    visit_with_photo,
+)
+from tests.ui.test_reports import TODAY, api_as, demo_product  # noqa: F401  (module fixture: one product for all)
 
+STAFF_NAME = re.compile("|".join(re.escape(n) for n in STAFF_NAMES))
 SIZES = {"phone": {"width": 412, "height": 915}, "laptop": {"width": 1280, "height": 800}}
 
 
@@ -31,6 +37,10 @@ def test_each_report_screen_renders_in_both_languages_at_both_sizes(
         settle(phone, f"{name}-1-overview-sites", t(lang, "reports.line.target", pct="90"))
         switch(phone, lang, "reports.by_staff", "reports.line.award_floor", "80")
         settle(phone, f"{name}-2-overview-staff", t(lang, "reports.line.award_floor", pct="80"))
+        phone.tap(phone.role("button", STAFF_NAME, exact=False).first)
+        settle(phone, f"{name}-2b-staff-member", t(lang, "reports_ui.staff.items"))
+        phone.tap_button(t(lang, "common.back"))
+        phone.wait_for_text(t(lang, "reports_ui.tap_staff_hint"))
         phone.tap_button(t(lang, "reports.nav.breakdown"))
         settle(phone, f"{name}-3-items", t(lang, "reports.weakest_first"))
         phone.tap_button(t(lang, "reports.by_dimension"))
@@ -43,9 +53,16 @@ def test_each_report_screen_renders_in_both_languages_at_both_sizes(
         phone.tap(phone.role("button", re.compile("Garden Street"), exact=False).first)
         settle(phone, f"{name}-8-site", phone.button(t(lang, "reports.site.visits")))
         phone.tap_button(t(lang, "reports.site.visits"))
-        first_visit = phone.text(re.compile(r"\d{4}-\d{2}-\d{2} · \d")).first
-        settle(phone, f"{name}-9-visits", first_visit)
-        phone.tap(first_visit)
-        settle(phone, f"{name}-10-visit", t(lang, "reports.visit.by", auditor="demo-auditor", score="")[:3])
+        with api_as(demo_product, "demo-admin") as api:
+            chosen = visit_with_photo(api, "demo-south-2", period_params(TODAY, Period.LAST_8_WEEKS))
+        with_photo = phone.text(row_title(chosen), exact=False)
+        settle(phone, f"{name}-9-visits", with_photo)
+        phone.tap(with_photo.first)
+        phone.wait_for_text(t(lang, "reports.visit.by", auditor="demo-auditor", score="")[:3])
+        settle(phone, f"{name}-10-visit", phone.button(t(lang, "reports_ui.visit.open_photo")))
+        phone.tap_button(t(lang, "reports_ui.visit.open_photo"))
+        phone.page.wait_for_function("() => [...document.querySelectorAll('flt-semantics[role=img]')]"
+                                     ".some(e => e.getBoundingClientRect().width > 300)")
+        settle(phone, f"{name}-11-photo", phone.role("img"))
     finally:
         context.close()

@@ -12,7 +12,7 @@ from audit_app.state.reports import ReportsRoute
 from tests.reports.demo_server import RunningServer, demo_server, demo_settings  # noqa: F401
 from tests.state.conftest import Clock, device, run  # noqa: F401  (device: a fixture)
 from tests.state.test_reports_session import DEMO_DAY, connect
-from tests.views.test_screens_build import build, names
+from tests.views.test_screens_build import build, holes, names
 
 
 def controls_of(node, kind) -> list:
@@ -67,9 +67,16 @@ def test_every_report_screen_builds_in_both_languages(device, demo_server, lang)
     screens["visits"] = build(app)
     run(reports.open_visit(reports.visit_list[0].id))
     screens["visit"] = build(app)
+    run(reports.show_overall("staff"))
+    run(reports.open_staff(reports.overall.table[0].key))
+    screens["one-staff"] = build(app)
+    run(reports.open_visit(reports.staff_visit_list[0].id, ReportsRoute.STAFF))
+    screens["staff-visit"] = build(app)
     routes = {name: view.route for name, view in screens.items()}
     assert routes["overview"] == routes["staff"] == ReportsRoute.OVERVIEW
     assert routes["visit"] == ReportsRoute.VISIT and routes["filters"] == ReportsRoute.FILTERS
+    assert routes["one-staff"] == ReportsRoute.STAFF and routes["staff-visit"] == ReportsRoute.VISIT
+    assert not holes(screens["one-staff"]) and not holes(screens["staff-visit"])
     assert len(controls_of(screens["overview"], fc.BarChart)) == 1
     assert len(controls_of(screens["overview"], ft.DataTable)) == 1
     assert len(controls_of(screens["trend"], fc.LineChart)) == 1
@@ -82,7 +89,7 @@ def test_overview_chart_bars_carry_the_rates_and_the_target_line(device, demo_se
     run(app.reports.open())
     (chart,) = controls_of(build(app), fc.BarChart)
     model = app.reports.overall.chart
-    assert [g.rods[0].to_y for g in chart.groups] == [b.rate_pct for b in model.bars]
+    assert [g.rods[0].to_y for g in chart.groups] == [b.drawn_pct for b in model.bars]
     assert chart.horizontal_grid_lines.interval == 90 and (chart.min_y, chart.max_y) == (0, 100)
     run(app.reports.show_overall("staff"))
     (staff_chart,) = controls_of(build(app), fc.BarChart)
@@ -104,3 +111,48 @@ def test_home_offers_no_reports_to_an_auditor(device, demo_server):  # noqa: F81
     app = app_for(device, demo_server, "demo-auditor", "auditor")
     run(app.go_home())
     assert "Reports" not in names(build(app))
+
+
+def test_by_item_offers_its_checklists_and_a_tapped_item_shows_its_whole_text(device, demo_server):  # noqa: F811
+    app = app_for(device, demo_server, "demo-manager", "manager")
+    reports = app.reports
+    run(reports.open())
+    run(reports.open_breakdown("item"))
+    view = build(app)
+    found = set(names(view))
+    for choice in reports.breakdown_checklists:
+        assert f"{choice.title} ({choice.visits} visits)" in found
+    first = reports.breakdown.table[0]
+    (button,) = [b for b in controls_of(view, ft.TextButton)
+                 if b.tooltip == f"Show the whole text of {first.label}"]
+    assert button.content.max_lines == 2
+    run(button.on_click())
+    (expanded,) = [b for b in controls_of(build(app), ft.TextButton)
+                   if b.tooltip == f"Show the whole text of {first.label}"]
+    assert expanded.content.max_lines is None
+
+
+def test_on_a_phone_rows_are_cards_that_keep_each_rows_name_beside_its_figures(device, demo_server):  # noqa: F811
+    app = app_for(device, demo_server, "demo-manager", "manager")
+    reports = app.reports
+    run(reports.open())
+    reports.set_width(1280)
+    assert len(controls_of(build(app), ft.DataTable)) == 1
+    reports.set_width(412)
+    view = build(app)
+    assert controls_of(view, ft.DataTable) == []
+    found = names(view)
+    for row in reports.overall.table:
+        at = found.index(row.label)
+        assert row.rate_text in found[at:at + 4]  # the card's name, then its rate
+
+
+def test_the_photo_screen_draws_the_full_photo_with_back_to_its_visit(state):
+    from tests.state.conftest import jpeg_bytes
+    photo = jpeg_bytes()
+    state.reports.full_photo = ("abc", photo)
+    state.go(ReportsRoute.PHOTO)
+    view = build(state)
+    (image,) = controls_of(view, ft.Image)
+    assert view.route == ReportsRoute.PHOTO and image.src == photo and not holes(view)
+    assert "Back" in names(view)
