@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from starlette.types import Scope
 
-from .api import checklists, enrol, health, me, photos, reports, sites, visits
+from .api import action_reports, actions, checklists, enrol, health, me, photos, reports, sites, visits
 from .body_limit import BodyLimitMiddleware
 from .catalog import ChecklistCache, load_checklist_dir
 from .db import make_engine, make_session_factory, upgrade
@@ -67,7 +67,7 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] = utc_now
     app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
 
     api = APIRouter(prefix=API_PREFIX)
-    for module in (me, checklists, sites, visits, reports, enrol):
+    for module in (me, checklists, sites, visits, reports, enrol, actions, action_reports):
         api.include_router(module.router)
     api.include_router(photos.router)
     app.include_router(health.router)

@@ -19,7 +19,8 @@ from .conftest import BACKENDS
 from .pg_cluster import Cluster
 
 TABLES = {"users", "checklists", "sites", "staff", "visits", "visit_revisions", "observations",
-          "photos", "device_tokens", "enrolment_codes", "enrolment_attempts", "visit_photos"}
+          "photos", "device_tokens", "enrolment_codes", "enrolment_attempts", "visit_photos",
+          "actions", "action_events", "action_photos"}
 
 
 @pytest.fixture(params=BACKENDS)
