@@ -91,7 +91,7 @@ def _medians(session: Session, key: Any, conditions: list[ColumnElement[bool]]) 
                      func.count().over(partition_by=key).label("n"))
               .where(days.is_not(None), *conditions).subquery())
     # Integer division in both databases: the middle row, or the middle two for an even count.
-    middle = ranked.c.rank.in_([(ranked.c.n + 1) / literal(2), (ranked.c.n + 2) / literal(2)])
+    middle = ranked.c.rank.in_([(ranked.c.n + 1) // literal(2), (ranked.c.n + 2) // literal(2)])
     query = select(ranked.c.key, func.avg(ranked.c.days)).where(middle).group_by(ranked.c.key)
     return {group: round(float(value), 4) for group, value in session.execute(query)}
 
