@@ -28,6 +28,7 @@ from .accounts import create_user, hash_token, new_token
 from .app import prepare_database
 from .catalog import ChecklistCache
 from .db import make_engine, make_session_factory
+from .demo_actions import add_demo_actions
 from .enrolment import enrolment_link, issue_code
 from .photo_store import check_image, store_photo
 from .settings import Settings
@@ -95,6 +96,7 @@ class DemoResult:
     visits_already_there: int
     observations: int
     logins: list[DemoLogin]
+    actions_added: int = 0
 
 
 def _user_token(session: Session, name: str, role: str, region: str | None) -> DemoLogin:
@@ -246,6 +248,7 @@ def load_demo(settings: Settings, *, visits: int = 300, seed: int = 2026,
             logins = [replace(login, enrolment_code=issue_code(session, login.name, now).code)
                       for login in logins]
         added, existing = _store_visits(sessions, settings, visits, seed, staff_of, now)
+        actions = add_demo_actions(sessions, seed, now)
         with sessions() as session:
             observations = session.scalar(select(func.count()).select_from(ObservationRow)
                                           .where(ObservationRow.is_latest.is_(True))) or 0
@@ -253,7 +256,7 @@ def load_demo(settings: Settings, *, visits: int = 300, seed: int = 2026,
         engine.dispose()
     return DemoResult(settings.resolved_database_url, len(SITES),
                       sum(len(staff) for staff in staff_of.values()), added, existing,
-                      observations, logins)
+                      observations, logins, actions)
 
 
 def describe(result: DemoResult, *, app_url: str | None = None, server_url: str | None = None) -> str:
@@ -266,6 +269,7 @@ def describe(result: DemoResult, *, app_url: str | None = None, server_url: str 
         f"{result.staff} staff",
         f"  visits 访问: {result.visits_added} added, {result.visits_already_there} already there; "
         f"{result.observations} scored observations in reports",
+        f"  corrective actions 整改: {result.actions_added} added",
         "",
         "Demo logins 演示账号 (tokens are shown only now 令牌仅显示一次; "
         "send as 'Authorization: Bearer <token>'):",
