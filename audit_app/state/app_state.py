@@ -25,6 +25,7 @@ from .routes import Route
 from .prefs import PHOTO_SIZES, Prefs, load_prefs, save_prefs
 from .roster import RosterView, load_roster_view
 from .setup import ConnectionActions, SetupForm
+from .actions import ActionsSession
 from .reports import ReportsSession
 from .sync_session import SyncSession
 from .visit_actions import VisitActions
@@ -94,6 +95,7 @@ class AppState(VisitActions, ConnectionActions):
         self.setup_form = SetupForm()
         self.sync = SyncSession(self)
         self.reports = ReportsSession(self)   # the manager's reports: filters kept per session
+        self.actions = ActionsSession(self)   # corrective actions (state/actions.py)
         self.server_url: str | None = None
         self._listeners: list[Callable[[], None]] = []
         self._navigate: Callable[[str], None] | None = None

@@ -2,8 +2,10 @@
 `ft.View`. No business logic here: every decision and every save is in `audit_app.state`."""
 
 from .routes import SCREENS, ScreenEntry, Services, broken_view, build_view, register_screen
+from .actions import register_action_screens
 from .reports_screens import register_report_screens
 
 register_report_screens()
+register_action_screens()
 
 __all__ = ["SCREENS", "ScreenEntry", "Services", "broken_view", "build_view", "register_screen"]
