@@ -69,9 +69,9 @@ def detail_view(state: AppState, _services: Services) -> ft.View:
                                      for cause in CAUSES]),
                      ft.TextField(label=t(lang, "actions.root_cause"), value=session.event.root_cause,
                                   multiline=True, on_change=on_value(session.set_root_cause))]
-        form.append(ft.Row([big_button(t(lang, f"actions.do.{kind}"), on(session.add_event, kind),
-                                       filled=kind == "resolve", key=f"event-{kind}")
-                            for kind in allowed], wrap=True))
+        form += [ft.Row([big_button(t(lang, f"actions.do.{kind}"), on(session.add_event, kind),
+                                    filled=kind in ("resolve", "verify"), key=f"event-{kind}")])
+                 for kind in allowed]
     colour = PASS_COLOUR if view.status == "verified" else FAIL_COLOUR if view.overdue(session.today) else None
     body = [ft.Text(action.title, size=18, weight=ft.FontWeight.W_600),
             ft.Text(t(lang, "actions.row", due=action.due_on.isoformat(), status=_status(lang, view.status),
