@@ -10,7 +10,9 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from starlette.types import Scope
 
-from .api import checklists, enrol, health, me, pdf, photos, reports, review, sites, visits
+from .api import (
+    action_reports, actions, checklists, enrol, health, me, pdf, photos, reports, review, sites, visits,
+)
 from .blob_store import open_photo_store
 from .body_limit import BodyLimitMiddleware
 from .catalog import ChecklistCache, load_checklist_dir
@@ -70,7 +72,7 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] = utc_now
 
     api = APIRouter(prefix=API_PREFIX)
     # pdf first: `/visits/{id}.pdf` would otherwise match `/visits/{visit_id}`.
-    for module in (me, checklists, sites, pdf, visits, review, reports, enrol):
+    for module in (me, checklists, sites, pdf, visits, review, reports, enrol, actions, action_reports):
         api.include_router(module.router)
     api.include_router(photos.router)
     app.include_router(health.router)

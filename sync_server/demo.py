@@ -30,6 +30,7 @@ from .blob_store import BlobStore, open_photo_store
 from .catalog import ChecklistCache
 from .db import make_engine, make_session_factory
 from .demo_photos import jpeg, scene
+from .demo_actions import add_demo_actions
 from .enrolment import enrolment_link, issue_code
 from .integrity import index_photo
 from .photo_store import check_image, store_photo
@@ -118,6 +119,7 @@ class DemoResult:
     visits_already_there: int
     observations: int
     logins: list[DemoLogin]
+    actions_added: int = 0
 
 
 def _user_token(session: Session, name: str, role: str, region: str | None) -> DemoLogin:
@@ -337,6 +339,7 @@ def load_demo(settings: Settings, *, now: dt.datetime, visits: int = 300, seed: 
             logins = [replace(login, enrolment_code=issue_code(session, login.name, now).code)
                       for login in logins]
         added, existing = _store_visits(sessions, settings, visits, seed, staff_of, now, today)
+        actions = add_demo_actions(sessions, seed, now)
         with sessions() as session:
             observations = session.scalar(select(func.count()).select_from(ObservationRow)
                                           .where(ObservationRow.is_latest.is_(True))) or 0
@@ -344,7 +347,7 @@ def load_demo(settings: Settings, *, now: dt.datetime, visits: int = 300, seed: 
         engine.dispose()
     return DemoResult(settings.resolved_database_url, len(SITES),
                       sum(len(staff) for staff in staff_of.values()), added, existing,
-                      observations, logins)
+                      observations, logins, actions)
 
 
 def describe(result: DemoResult, *, app_url: str | None = None, server_url: str | None = None) -> str:
@@ -357,6 +360,7 @@ def describe(result: DemoResult, *, app_url: str | None = None, server_url: str 
         f"{result.staff} staff",
         f"  visits 访问: {result.visits_added} added, {result.visits_already_there} already there; "
         f"{result.observations} scored observations in reports",
+        f"  corrective actions 整改: {result.actions_added} added",
         "",
         "Demo logins 演示账号 (tokens are shown only now 令牌仅显示一次; "
         "send as 'Authorization: Bearer <token>'):",

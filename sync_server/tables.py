@@ -313,3 +313,68 @@ class PhotoHash(Base):
     band1: Mapped[int] = mapped_column(Integer, index=True)
     band2: Mapped[int] = mapped_column(Integer, index=True)
     band3: Mapped[int] = mapped_column(Integer, index=True)
+
+
+class Action(Base):
+    """A corrective action (migration 0006). The wire fields as created, then the figures the
+    domain derives from its events (`audit_app.domain.actions.action_figures`), rewritten on
+    every append so lists and reports read one row per action and never replay histories."""
+
+    __tablename__ = "actions"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    visit_id: Mapped[str | None] = mapped_column(ForeignKey("visits.id"), index=True)
+    item_key: Mapped[str | None] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    priority: Mapped[str] = mapped_column(String(16))
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    assignee: Mapped[str | None] = mapped_column(ID, index=True)
+    created_by: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTC_TIME)
+    created_on: Mapped[dt.date] = mapped_column(Date)  # created_at's date in its own offset
+    content_hash: Mapped[str] = mapped_column(String(64))  # the create body, for replays
+    received_at: Mapped[dt.datetime] = mapped_column(UTC_TIME)
+    event_count: Mapped[int] = mapped_column(Integer)  # also the row every append claims first
+    status: Mapped[str] = mapped_column(String(16))
+    last_resolved_at: Mapped[dt.datetime | None] = mapped_column(UTC_TIME)
+    days_to_resolve: Mapped[float | None] = mapped_column(Float)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    first_recheck: Mapped[str | None] = mapped_column(String(8))  # verify | reopen
+
+    __table_args__ = (
+        Index(None, "site_id", "item_key", "status"),
+        Index(None, "status", "due_on"),
+        Index(None, "created_on"),
+    )
+
+
+class ActionEventRow(Base):
+    """One event of an action, append-only. `by` is a user id or `system` (re-checks)."""
+
+    __tablename__ = "action_events"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)  # made on the phone (or uuid5 by the server)
+    action_id: Mapped[str] = mapped_column(ForeignKey("actions.id"))
+    seq: Mapped[int] = mapped_column(Integer)  # 1, 2, … in the order the server appended them
+    type: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    cause: Mapped[str | None] = mapped_column(String(32))
+    root_cause: Mapped[str | None] = mapped_column(Text)
+    photos: Mapped[str] = mapped_column(Text)  # JSON list of sha256
+    at: Mapped[dt.datetime] = mapped_column(UTC_TIME)
+    by: Mapped[str] = mapped_column(ID)
+    visit_id: Mapped[str | None] = mapped_column(ID)  # the visit behind a system re-check
+    content_hash: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[dt.datetime] = mapped_column(UTC_TIME)
+
+    __table_args__ = (Index(None, "action_id", "seq", unique=True),)
+
+
+class ActionPhoto(Base):
+    """Which photos each action event cites: who may read a photo of a fix."""
+
+    __tablename__ = "action_photos"
+
+    event_id: Mapped[str] = mapped_column(ForeignKey("action_events.id"), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)

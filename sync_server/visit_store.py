@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from audit_app.domain import Checklist, Outcome, Visit, VisitScore, canonical_json, content_hash, score_visit
 
+from .action_store import recheck_after_visit
 from .errors import REVISION_CONFLICT, STALE_REVISION, VISIT_ID_TAKEN, ApiError
 from .integrity import SitePoint, store_revision_flags, text_rows
 from .tables import ObservationRow, Photo, VisitHead, VisitPhoto, VisitReview, VisitRevision, VisitText
@@ -148,6 +149,14 @@ def _write_revision(session: Session, visit: Visit, rows: Rows, now: dt.datetime
     _insert_rows(session, visit, *rows)
 
 
+def _recheck_actions(session: Session, visit: Visit, observations: list[dict[str, object]],
+                     now: dt.datetime) -> None:
+    """The site's corrective actions re-checked by this revision, in its own transaction."""
+    outcomes = {str(row["item_key"]): str(row["outcome"]) for row in observations}
+    recheck_after_visit(session, visit.id, visit.site_id, visit.started_at,
+                        visit.finished_at or visit.started_at, outcomes, now)
+
+
 def store_visit(sessions: sessionmaker[Session], visit: Visit, checklist: Checklist,
                 auditor_id: str, now: dt.datetime, *, signals: bool = True,
                 site: SitePoint | None = None) -> StoredRevision:
@@ -171,6 +180,7 @@ def _store_revision(sessions: sessionmaker[Session], visit: Visit, checklist: Ch
     try:
         with sessions.begin() as session:
             _write_new_visit(session, visit, auditor_id, now, rows)
+            _recheck_actions(session, visit, rows[1], now)
         return created
     except IntegrityError:
         pass  # the head row exists: a replay, a conflict or a new revision
@@ -182,6 +192,7 @@ def _store_revision(sessions: sessionmaker[Session], visit: Visit, checklist: Ch
         try:
             with sessions.begin() as session:
                 _write_revision(session, visit, rows, now)
+                _recheck_actions(session, visit, rows[1], now)
         except (IntegrityError, _LostRace):
             continue
         return created

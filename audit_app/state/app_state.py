@@ -28,6 +28,7 @@ from .routes import Route
 from .prefs import PHOTO_SIZES, Prefs, load_prefs, save_prefs
 from .roster import RosterView, load_roster_view
 from .setup import ConnectionActions, SetupForm
+from .actions import ActionsSession
 from .reports import ReportsSession
 from .review_queue import ReviewQueueSession
 from .review_states import review_text
@@ -101,6 +102,7 @@ class AppState(VisitActions, ConnectionActions, CheckInActions):
         self.auto_send = AutoSend(self)       # sends finalised visits without a tap
         self.review_queue = ReviewQueueSession(self)  # the manager's Review queue
         self.reports = ReportsSession(self)   # the manager's reports: filters kept per session
+        self.actions = ActionsSession(self)   # corrective actions (state/actions.py)
         self.server_url: str | None = None
         self._listeners: list[Callable[[], None]] = []
         self._navigate: Callable[[str], None] | None = None

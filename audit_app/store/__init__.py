@@ -18,6 +18,7 @@ from pathlib import Path
 
 from audit_app.checklist_files import BUNDLED_DIR
 
+from .actions import ACTIONS_FILE, ActionBook, ActionView, QueuedItem
 from .archive import DEFAULT_KEEP_RECENT, DEFAULT_RETENTION, Archive, archive_synced
 from .atomic_storage import AtomicJSONStorage, FileOps
 from .checklist_cache import ChecklistCache
@@ -43,6 +44,7 @@ class LocalStore:
     outbox: Outbox
     retention: timedelta = DEFAULT_RETENTION
     keep_recent: int = DEFAULT_KEEP_RECENT
+    actions: ActionBook | None = None  # corrective actions (`corrective_actions.json`)
 
     def archive_synced(self, now: datetime) -> int:
         """Move old synced visits to the archive (run at app start and after a sync)."""
@@ -53,6 +55,8 @@ class LocalStore:
         self.hot.close()
         self.archive.close()
         self.checklists.close()
+        if self.actions is not None:
+            self.actions.close()
 
 
 def open_store(folder: Path, *, bundled_dir: Path | None = BUNDLED_DIR, fs: FileOps | None = None,
@@ -66,11 +70,12 @@ def open_store(folder: Path, *, bundled_dir: Path | None = BUNDLED_DIR, fs: File
     outbox = Outbox(hot)
     visits = VisitRepository(hot, outbox, archive, checklists)
     return LocalStore(hot=hot, archive=archive, checklists=checklists, visits=visits, outbox=outbox,
-                      retention=retention, keep_recent=keep_recent)
+                      retention=retention, keep_recent=keep_recent,
+                      actions=ActionBook(folder / ACTIONS_FILE, fs=fs))
 
 
 __all__ = [
-    "ARCHIVE_FILE", "CHECKLIST_FILE", "HOT_FILE", "Archive", "AtomicJSONStorage", "ChecklistCache",
+    "ACTIONS_FILE", "ActionBook", "ActionView", "QueuedItem", "ARCHIVE_FILE", "CHECKLIST_FILE", "HOT_FILE", "Archive", "AtomicJSONStorage", "ChecklistCache",
     "ChecklistNotFound", "FileOps", "FinaliseRefused", "HotFile", "InvalidAnswer", "LocalStore",
     "Outbox", "OutboxEntry", "PendingUpload", "StoreCorruptError", "StoreError", "StoreWriteError",
     "StoredVisit", "VisitNotFound", "VisitSummary", "VisitRepository", "VisitState", "WrongState", "archive_synced",

@@ -58,6 +58,10 @@ class SyncReport:
     message_en: str | None = None     # why the sync stopped, for the stopping statuses
     message_zh: str | None = None
     requests_sent: int = 0
+    # Corrective actions and their events (audit_app/sync/actions.py).
+    actions_sent: int = 0
+    actions_refused: int = 0
+    actions_pending: int = 0  # still in the actions outbox when the sync ended
 
     @property
     def summary(self) -> str:

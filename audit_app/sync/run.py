@@ -19,6 +19,7 @@ from audit_app.device import Device
 from audit_app.store import StoreError
 
 from . import messages
+from .actions import ActionSyncResult, pull_actions, push_actions
 from .credentials import Credentials
 from .errors import Forbidden, SyncCancelled, SyncError, TokenRefused
 from .http import DEFAULT_RETRY, RetryPolicy, SyncApi, TransientFailure
@@ -56,6 +57,7 @@ class _Sync:
         self.on_progress = on_progress
         self.results: list[VisitResult] = []
         self.pull_problem: tuple[str, str, str] | None = None
+        self.actions = ActionSyncResult()
 
     def run(self) -> SyncReport:
         with self.device.lock:
@@ -74,6 +76,10 @@ class _Sync:
                 progress.visits_done += 1
                 progress.current_visit_id = None
                 progress.report()
+            pusher.flush_acks()  # corrective actions wait for their visits to be acknowledged
+            self.actions = push_actions(self.device, self.api, self.now)
+            if self.pull and self.pull_problem is None:  # a failed pull would only fail again
+                self._pull_actions()
         except TransientFailure as failure:  # only an unreachable server gets this far
             en, zh = messages.pending_message(failure.reason, failure.detail)
             stop = (SyncStatus.OFFLINE, failure.reason, en, zh)
@@ -100,6 +106,17 @@ class _Sync:
             en, zh = messages.pending_message("store_write_failed", exc.strerror or str(exc))
             self.pull_problem = ("store_write_failed", en, zh)
 
+    def _pull_actions(self) -> None:
+        try:
+            pull_actions(self.device, self.api)
+        except TransientFailure as failure:
+            if failure.offline:
+                raise
+            en, zh = messages.pending_message(failure.reason, failure.detail)
+            self.pull_problem = (failure.reason, en, zh)
+        except StoreError as exc:
+            self.pull_problem = (exc.code, exc.message_en, exc.message_zh)
+
     def _stopped(self, queued: list, status: SyncStatus, code: str, en: str, zh: str) -> SyncReport:
         settled = {result.visit_id for result in self.results}
         with self.device.lock:
@@ -116,10 +133,14 @@ class _Sync:
     def _report(self, status: SyncStatus | None, en: str | None, zh: str | None) -> SyncReport:
         with self.device.lock:
             pending = self.device.store.outbox.queued_count()
+            book = self.device.store.actions
+            actions_pending = book.queued_count() if book is not None else 0
         if status is None:
-            status = SyncStatus.PENDING if pending else SyncStatus.OK
+            status = SyncStatus.PENDING if pending or actions_pending else SyncStatus.OK
         count = lambda outcome: sum(1 for r in self.results if r.outcome is outcome)  # noqa: E731
         return SyncReport(status=status, results=self.results, synced=count(VisitOutcome.SYNCED),
                           conflict=count(VisitOutcome.CONFLICT), rejected=count(VisitOutcome.REJECTED),
                           pending=pending, finished_at=self.now(), pull_problem=self.pull_problem,
-                          message_en=en, message_zh=zh, requests_sent=self.api.requests_sent)
+                          message_en=en, message_zh=zh, requests_sent=self.api.requests_sent,
+                          actions_sent=self.actions.sent, actions_refused=self.actions.refused,
+                          actions_pending=actions_pending)

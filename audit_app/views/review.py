@@ -9,6 +9,7 @@ from audit_app.state import AppState, Route
 from audit_app.state.runner_model import ReviewLine, review_model, text_of
 from audit_app.store import VisitState
 
+from .action_button import create_action_button
 from .common import FAIL_COLOUR, PASS_COLOUR, TOUCH, back_button, big_button, on, screen, section_title
 from .labels import STATE_COLOURS, state_label
 
@@ -48,6 +49,8 @@ def review_view(state: AppState) -> ft.View:
     missing = [_line(state, line, ft.Icons.ERROR_OUTLINE, ft.Colors.ORANGE_800, editable) for line in model.missing]
     knockouts = [_line(state, line, ft.Icons.DANGEROUS, FAIL_COLOUR, editable) for line in model.knockouts]
     failed = [_line(state, line, ft.Icons.CANCEL, FAIL_COLOUR, editable) for line in model.failed]
+    failed = [ft.Column([row, create_action_button(state, line.item_key)], spacing=0)
+              if line.item_key else row for row, line in zip(failed, model.failed, strict=True)]
     body = [
         summary,
         section_title(t(lang, "review.missing", count=len(missing))) if editable else None,

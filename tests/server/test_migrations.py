@@ -20,7 +20,8 @@ from tools.pg_cluster import Cluster
 
 TABLES = {"users", "checklists", "sites", "staff", "visits", "visit_revisions", "observations",
           "photos", "device_tokens", "enrolment_codes", "enrolment_attempts", "visit_photos",
-          "visit_reviews", "visit_flags", "visit_texts", "photo_hashes"}
+          "visit_reviews", "visit_flags", "visit_texts", "photo_hashes",
+          "actions", "action_events", "action_photos"}
 
 
 @pytest.fixture(params=BACKENDS)

@@ -5,7 +5,7 @@ Existing visits start `received` with no flags; existing photos have no perceptu
 they are uploaded again (similar_photo then covers only photos stored from now on).
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-02
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,89 @@
+"""Automatic re-check: a later visit at the same site that scores the action's item verifies
+(pass) or reopens (fail) a resolved action, by `system`, naming that visit; a visit failing
+an item that already has an open action adds a comment to it instead."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .action_data import created_action, event_body, failed_visit, post_event
+from .conftest import Server
+from .visit_data import changed, visit_body
+
+RESOLVED_AT = "2026-11-21T09:00:00+08:00"
+NEXT_DAY = "2026-11-23T10:00:00+08:00"
+
+
+def _resolved(server: Server) -> dict[str, Any]:
+    action = created_action(server, failed_visit(server))
+    assert post_event(server, action["id"], event_body("resolve", at=RESOLVED_AT)).status_code == 201
+    return action
+
+
+def _read(server: Server, action_id: str) -> dict[str, Any]:
+    return server.client.get(f"/api/v1/actions/{action_id}", headers=server.auth("admin")).json()
+
+
+def test_a_later_visit_passing_the_item_verifies_the_action_by_system(server: Server) -> None:
+    action = _resolved(server)
+    visit = failed_visit(server, "auditor_b", started_at=NEXT_DAY, greeted=True)
+    read = _read(server, action["id"])
+    assert read["status"] == "verified"
+    last = read["history"][-1]
+    assert (last["type"], last["by"], last["visit_id"]) == ("verify", "system", visit["id"])
+
+
+def test_a_later_visit_failing_the_item_reopens_it(server: Server) -> None:
+    action = _resolved(server)
+    visit = failed_visit(server, started_at=NEXT_DAY)
+    read = _read(server, action["id"])
+    assert read["status"] == "reopened"
+    assert (read["history"][-1]["type"], read["history"][-1]["visit_id"]) == ("reopen", visit["id"])
+
+
+def test_storing_the_visit_again_adds_no_second_recheck(server: Server) -> None:
+    action = _resolved(server)
+    visit = failed_visit(server, started_at=NEXT_DAY, greeted=True)
+    again = server.client.put(f"/api/v1/visits/{visit['id']}", json=visit, headers=server.auth("auditor_a"))
+    assert again.status_code == 200
+    revised = visit | {"revision": 2}
+    assert server.client.put(f"/api/v1/visits/{visit['id']}", json=revised,
+                             headers=server.auth("auditor_a")).status_code == 201
+    assert [e["type"] for e in _read(server, action["id"])["history"]] == ["resolve", "verify"]
+
+
+def test_a_visit_started_before_the_fix_cannot_judge_it(server: Server) -> None:
+    action = _resolved(server)
+    failed_visit(server, started_at="2026-11-21T08:00:00+08:00", greeted=True)
+    assert _read(server, action["id"])["status"] == "resolved"
+
+
+def test_a_visit_at_another_site_or_marking_the_item_na_changes_nothing(server: Server) -> None:
+    action = _resolved(server)
+    failed_visit(server, site_id="site-s1", started_at=NEXT_DAY, greeted=True)
+    na = changed(visit_body(), started_at=NEXT_DAY, finished_at=NEXT_DAY)
+    na["observations"][0] = {**na["observations"][0], "value": None, "na": True}
+    assert na["observations"][0]["item_key"] == "greeted"
+    assert server.client.put(f"/api/v1/visits/{na['id']}", json=na,
+                             headers=server.auth("auditor_a")).status_code == 201
+    assert _read(server, action["id"])["status"] == "resolved"
+
+
+def test_a_failed_item_with_an_open_action_adds_a_comment_instead_of_a_second_action(server: Server) -> None:
+    action = created_action(server, failed_visit(server))
+    visit = failed_visit(server, started_at=NEXT_DAY)
+    read = _read(server, action["id"])
+    assert read["status"] == "open"
+    assert [(e["type"], e["by"], e["visit_id"]) for e in read["history"]] == [
+        ("comment", "system", visit["id"])]
+    listed = server.client.get("/api/v1/actions", headers=server.auth("admin")).json()
+    assert len(listed) == 1
+
+
+def test_the_visit_an_action_was_raised_from_does_not_comment_on_it(server: Server) -> None:
+    visit = failed_visit(server)
+    action = created_action(server, visit)
+    revised = visit | {"revision": 2}
+    assert server.client.put(f"/api/v1/visits/{visit['id']}", json=revised,
+                             headers=server.auth("auditor_a")).status_code == 201
+    assert _read(server, action["id"])["history"] == []
