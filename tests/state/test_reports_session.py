@@ -165,7 +165,7 @@ def test_pdf_actions_hand_the_servers_pdfs_in_the_app_language_to_the_save_dialo
     assert run(reports.open_visit(reports.visit_list[0].id)), manager.error
     assert run(reports.save_visit_pdf(save)), manager.error
     (site_name, site_pdf), (visit_name, visit_pdf) = saved
-    assert site_name == f"scorecard-{site_id}-2026-11-01-2026-11-23-zh-CN.pdf"
+    assert site_name == f"scorecard-{site_id}-2026-10-25-2026-11-23-zh-CN.pdf"  # the last 30 days
     assert visit_name.startswith("visit-") and visit_name.endswith("-zh-CN.pdf")
     assert site_pdf.startswith(b"%PDF-") and visit_pdf.startswith(b"%PDF-")
     assert manager.flash == "pdf.saved"

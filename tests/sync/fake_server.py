@@ -57,6 +57,8 @@ class FakeServer:
         if request.method == "GET" and path == "/sites":
             return httpx.Response(200, json=[{"id": "site-1", "name": "One", "region": None,
                                               "staff": [{"id": "staff-1", "name": "Li", "site_id": "site-1"}]}])
+        if request.method == "GET" and path == "/visits":  # reviews needing attention: none here
+            return httpx.Response(200, json=[])
         if request.method == "GET" and path == "/actions":  # corrective actions: none here
             return httpx.Response(200, json=[])
         if request.method == "GET" and path == "/checklists":

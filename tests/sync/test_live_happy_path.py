@@ -90,5 +90,6 @@ def test_a_second_sync_sends_nothing_again(live_server: LiveServer, device: Devi
     progress: list[SyncProgress] = []
     second = run_sync(device, creds, now=_now, on_progress=progress.append)
     assert second.status is SyncStatus.OK and second.results == []
-    assert second.requests_sent == 4  # me, sites, checklists, actions: no visit or photo traffic
+    # me, sites, checklists, actions, the two review states: no visit or photo traffic
+    assert second.requests_sent == 6
     assert progress[-1].bytes_sent == 0

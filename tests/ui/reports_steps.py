@@ -72,7 +72,7 @@ def assert_chart_and_table_show(phone: Phone, rows: list[dict]) -> None:
     for row in rows:
         bar_label = phone.text(f"{percent(row['rate'])} · n {row['observations']}", exact=False).first
         bar_label.wait_for()
-        cell = phone.text(percent(row["rate"]), exact=True).first
+        cell = phone.text(percent(row["rate"]), exact=False).first  # a table cell or a phone card
         cell.wait_for()
         tops.append((row["rate"], bar_label.bounding_box()["y"]))
     ordered = [y for _, y in sorted(tops)]
