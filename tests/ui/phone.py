@@ -119,6 +119,8 @@ class Phone:
     # acting -------------------------------------------------------------------------------
     def tap(self, target: Locator) -> None:
         target.wait_for()
+        # Flutter ignores taps while a screen slides in: tap once the picture holds still.
+        settled_screenshot(self.page, quiet_s=0.3)
         target.click()
 
     def tap_button(self, name: str | re.Pattern[str], exact: bool = True) -> None:
