@@ -79,8 +79,3 @@ def query_params(chosen: ReportFilter, today: dt.date, *, region_allowed: bool) 
         params["staff_id"] = chosen.staff_id
     return params
 
-
-def trend_interval(chosen: ReportFilter, today: dt.date) -> str:
-    """Weeks for up to about three months, months beyond: a readable number of points."""
-    first, last = date_range(chosen, today)
-    return "week" if (last - first).days <= 92 else "month"

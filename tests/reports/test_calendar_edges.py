@@ -10,7 +10,8 @@ import random
 
 import pytest
 
-from audit_app.reports.filters import Period, ReportFilter, date_range, trend_interval
+from audit_app.reports.filters import Period, ReportFilter, date_range
+from audit_app.reports.trend import bucket_starts, trend_interval
 from sync_server.demo import DAYS, RECENT_DAYS, SITES, _visit_day
 from sync_server.reports import period_start
 
@@ -68,7 +69,19 @@ def test_the_default_period_is_the_last_30_days_so_the_2nd_still_shows_a_month()
     assert ReportFilter().period is Period.LAST_30_DAYS
     first, last = date_range(ReportFilter(), D("2026-12-02"))
     assert (first, last) == (D("2026-11-03"), D("2026-12-02"))
-    assert trend_interval(ReportFilter(), D("2026-12-02")) == "week"
+    assert trend_interval(first, last) == "week"
+
+
+def test_the_apps_trend_buckets_start_on_the_periods_first_day_then_on_mondays() -> None:
+    """The app clips the first bucket to the period (the server keys it by an earlier Monday)."""
+    first, last = date_range(ReportFilter(), D("2026-12-01"))  # 2026-11-02 (a Monday) .. Tue 1st
+    assert bucket_starts(first, last, "week") == (
+        D("2026-11-02"), D("2026-11-09"), D("2026-11-16"), D("2026-11-23"), D("2026-11-30"))
+    first, last = date_range(ReportFilter(period=Period.LAST_8_WEEKS), D("2028-02-29"))
+    assert bucket_starts(first, last, "month") == (D("2028-01-05"), D("2028-02-01"))
+    first, last = date_range(ReportFilter(period=Period.THIS_WEEK), D("2027-01-01"))
+    assert trend_interval(first, last) == "day"
+    assert bucket_starts(first, last, "day") == tuple(D(f"2026-12-{d}") for d in range(28, 32)) + (D("2027-01-01"),)
 
 
 # day: (its week's Monday, its month's 1st)

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from audit_app.reports.filters import (
-    FilterError, Period, ReportFilter, may_choose_region, query_params, trend_interval,
+    FilterError, Period, ReportFilter, may_choose_region, query_params,
 )
 
 SATURDAY = dt.date(2026, 11, 28)
@@ -61,9 +61,3 @@ def test_region_is_sent_only_by_someone_who_may_choose_one() -> None:
 ])
 def test_only_admins_and_unrestricted_managers_choose_a_region(role, region, allowed) -> None:
     assert may_choose_region(role, region) is allowed
-
-
-def test_trend_uses_weeks_for_short_periods_and_months_for_long_ones() -> None:
-    assert trend_interval(ReportFilter(period=Period.LAST_8_WEEKS), SATURDAY) == "week"
-    year = ReportFilter(period=Period.CUSTOM, custom_from=dt.date(2026, 1, 1), custom_to=SATURDAY)
-    assert trend_interval(year, SATURDAY) == "month"
