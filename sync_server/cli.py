@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from audit_app.domain import ChecklistError
 
 from .accounts import ROLES, AccountError, create_user, revoke_user
-from .app import create_app, prepare_database
+from .app import create_app, prepare_database, startup_lock
 from .blob_store import BlobStoreUnavailable
 from .db import make_engine, make_session_factory, upgrade
 from .enrolment import enrolment_link, issue_code
@@ -127,7 +127,8 @@ def run(argv: Sequence[str], environ: Mapping[str, str]) -> int:
             return _demo(settings, args.visits, args.today, args.app_url, args.server_url)
         engine = make_engine(settings)
         try:
-            upgrade(engine)
+            with startup_lock(engine):
+                upgrade(engine)
             with make_session_factory(engine)() as session:
                 if args.command == "create-user":
                     token = create_user(session, args.name, args.role, args.region)

@@ -133,6 +133,10 @@ def store_photo(session: Session, store: BlobStore, sha256: str, body: bytes, ph
     written only once the store has the bytes, so an unreachable store records nothing."""
     if session.get(Photo, sha256) is not None:
         return False
+    # End the read before the (slow) store call: on SQLite a transaction that read and then
+    # writes after another connection committed fails at once ("database is locked", no busy
+    # wait); one that starts with its write queues behind the other writer instead.
+    session.rollback()
     # The name is made here from the verified hash, never taken from the client.
     file_name = f"{sha256[:2]}/{sha256}.{photo.extension}"
     store.put_new(file_name, body, photo.media_type)

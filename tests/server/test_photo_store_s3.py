@@ -39,6 +39,11 @@ def nodes(settings: Settings) -> Iterator[tuple[Server, Server]]:
     tokens = populate(settings)
     with TestClient(create_app(settings), raise_server_exceptions=False) as a, \
             TestClient(create_app(settings), raise_server_exceptions=False) as b:
+        # FastAPI builds a route's state on its first request, and two apps in one process share
+        # the routers: their first requests racing in two threads can clash inside pydantic
+        # (a 500 seen under load). Real nodes are separate processes; answer once here first.
+        for client in (a, b):
+            assert client.put(f"/api/v1/photos/{'0' * 64}").status_code == 401
         yield Server(settings, a, tokens), Server(settings, b, tokens)
 
 
