@@ -12,7 +12,7 @@ import re
 import time
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageChops
 from playwright.sync_api import Locator, Page
 
 from audit_app.i18n import t
@@ -33,21 +33,42 @@ def is_blank(png: bytes) -> bool:
         return all(low == high for low, high in image.convert("RGB").getextrema())
 
 
+# A screen counts as still while what changes between two pictures fits in a box this small (a
+# share of the screen): a ticking stopwatch or a spinner, never a screen sliding in or a report
+# painting. Flutter drops taps only during transitions, and a running stopwatch never stops.
+SMALL_CHANGE = 0.03
+
+
+def barely_changed(before: bytes, after: bytes) -> bool:
+    if before == after:
+        return True
+    with Image.open(io.BytesIO(before)) as first, Image.open(io.BytesIO(after)) as second:
+        if first.size != second.size:
+            return False
+        box = ImageChops.difference(first.convert("RGB"), second.convert("RGB")).getbbox()
+        if box is None:
+            return True
+        width, height = first.size
+        return (box[2] - box[0]) * (box[3] - box[1]) <= SMALL_CHANGE * width * height
+
+
 def settled_screenshot(page: Page, *, quiet_s: float = 1.0, timeout_s: float = 20.0) -> bytes:
     """The screen once it is not blank and has held still for `quiet_s` (consecutive
-    screenshots equal). The caller first waits for what it means to see, in the accessibility
-    tree: comparing with the picture before a tap fails when the change was drawn before that
-    picture was taken, or when the tap changes nothing visible. A whole second, because on a
-    loaded machine the canvas can stall mid-transition for half a second (seen at 0.5 s)."""
+    screenshots equal but for a small box, see SMALL_CHANGE). The caller first waits for what it
+    means to see, in the accessibility tree: comparing with the picture before a tap fails when
+    the change was drawn before that picture was taken, or when the tap changes nothing visible.
+    A whole second, because on a loaded machine the canvas can stall mid-transition for half a
+    second (seen at 0.5 s)."""
     deadline = time.monotonic() + timeout_s
     last = page.screenshot()
     still_since = time.monotonic()
     while True:
         shot = page.screenshot()
         now = time.monotonic()
-        if shot != last:
-            last, still_since = shot, now
-        elif now - still_since >= quiet_s and not is_blank(shot):
+        if not barely_changed(last, shot):
+            still_since = now
+        last = shot
+        if now - still_since >= quiet_s and not is_blank(shot):
             return shot
         if now > deadline:
             raise ScreenNotSettled(f"screen never held still within {timeout_s:.0f} s"

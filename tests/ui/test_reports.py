@@ -80,7 +80,7 @@ def test_manager_compares_sites_and_drills_down_to_a_visit_photo(demo_product: P
         full.wait_for()
         phone.page.wait_for_function("() => [...document.querySelectorAll('flt-semantics[role=img]')]"
                                      ".some(e => e.getBoundingClientRect().width > 300)")
-        settle(phone, "reports-test-photo")
+        settle(phone, "reports-test-photo", full)
 
 
 def a_south_visit_photo(product: Product) -> str:
