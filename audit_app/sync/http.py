@@ -156,13 +156,17 @@ class SyncApi:
 
     def call(self, method: str, path: str, answer: type[T] | Any, *, ok: Iterable[int] = (200, 201),
              body: bytes | None = None, stream: Callable[[], Iterator[bytes]] | None = None,
-             headers: dict[str, str] | None = None) -> T:
+             headers: dict[str, str] | None = None, refused: Iterable[int] = ()) -> T:
         """Send the request until a usable answer; returns the 2xx body parsed as `answer`.
+
+        A status in `refused` is decisive too (`ServerRefused`, never retried): e.g. 404 from a
+        server without the route asked for.
 
         `stream` makes a fresh body iterator for each try (a photo read from disk in chunks).
         Raises `TransientFailure`, `ServerRefused`, `TokenRefused`, `Forbidden`, `SyncCancelled`."""
         adapter: TypeAdapter[Any] = TypeAdapter(answer)
         ok_statuses = frozenset(ok)
+        refused_statuses = frozenset(refused)
         failure: TransientFailure | None = None
         for attempt in range(self.policy.attempts):
             self.check_cancelled()
@@ -183,6 +187,9 @@ class SyncApi:
             except httpx.TransportError as exc:  # reset, broken connection, protocol garbage
                 failure = TransientFailure("network_error", _describe(exc))
                 continue
+            if response.status_code in refused_statuses:
+                raise ServerRefused(response.status_code, parse_error_body(response) or ErrorInfo(
+                    code="unexpected_status", message=f"{response.status_code} answer"))
             failure = self._judge(response, ok_statuses)
             if failure is None:
                 try:

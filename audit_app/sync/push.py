@@ -33,7 +33,7 @@ MAX_PUTS = 2  # a second PUT only after uploading photos the first answer still 
 ACK_BATCH_S = 0.5
 
 
-class _Receipt(BaseModel):
+class VisitReceipt(BaseModel):
     model_config = ConfigDict(extra="allow")
     id: str
     revision: int
@@ -51,7 +51,7 @@ class _PhotoReceipt(BaseModel):
     sha256: str
 
 
-class _VisitRefused(Exception):
+class PhotoRefused(Exception):
     """A photo of the visit was refused (413/422): the visit is rejected with this problem."""
 
     def __init__(self, problem: dict[str, object]) -> None:
@@ -97,14 +97,18 @@ class Pusher:
             pending = self.device.store.outbox.pending_upload(visit_id)
         if pending is None:
             return None
-        visit = pending.visit
-        self.progress.current_visit_id = visit.id
+        self.progress.current_visit_id = pending.visit.id
         self.progress.report()
+        return self._settled(pending.visit, lambda: self._send(pending))
+
+    def _settled(self, visit: Visit, send: Callable[[], VisitResult]) -> VisitResult:
+        """What became of `visit` after `send`: a refusal is recorded, a passing failure leaves it
+        queued with the reason; only a server out of reach stops the sync (it propagates)."""
         try:
-            result = self._send(pending)
+            result = send()
         except ServerRefused as refused:
             return self._stored(visit, lambda: self._settle_refusal(visit, refused))
-        except _VisitRefused as refused:
+        except PhotoRefused as refused:
             return self._stored(visit, lambda: self._reject(visit, [refused.problem]))
         except TransientFailure as failure:
             if failure.offline:
@@ -142,7 +146,13 @@ class Pusher:
 
     def _send(self, pending: PendingUpload) -> VisitResult:
         visit = pending.visit
-        hashes = list(dict.fromkeys(photo.sha256 for photo in visit.photos))
+        self._send_missing_photos([visit])
+        body = json_body(visit.model_dump(mode="json"))
+        return self._settle_receipt(visit, body, self._put_visit(visit, body))
+
+    def _send_missing_photos(self, visits: list[Visit]) -> None:
+        """Ask which of the visits' photos the server lacks (one request) and upload those."""
+        hashes = list(dict.fromkeys(photo.sha256 for visit in visits for photo in visit.photos))
         wanted = [h for h in hashes if h not in self._photos_known_present]
         if wanted:
             missing = self.api.call("POST", "/photos/missing", _Missing, ok=(200,),
@@ -150,18 +160,18 @@ class Pusher:
                                     headers={"Content-Type": "application/json"}).missing
             self._forget_present([h for h in wanted if h not in set(missing)])
             self._upload_photos([h for h in missing if h in set(hashes)])
-        body = json_body(visit.model_dump(mode="json"))
-        receipt = None
-        for put in range(MAX_PUTS):
-            if put:
-                self.progress.bytes_total += len(body)
-            receipt = self._put_visit(visit, body)
-            if put == MAX_PUTS - 1 or not any(self._on_device(h) for h in receipt.missing_photos):
+
+    def _settle_receipt(self, visit: Visit, body: bytes, receipt: VisitReceipt) -> VisitResult:
+        """The server took the visit: send again once if it still lacks a photo this device has
+        (a replay, 200), then queue the ack, which says synced only if nothing is missing."""
+        for _put in range(1, MAX_PUTS):
+            if not any(self._on_device(h) for h in receipt.missing_photos):
                 break  # nothing missing, or nothing this device could send: asking again is useless
             # The server's answer is the truth, whatever this sync believed it had.
             self._photos_known_present.difference_update(receipt.missing_photos)
             self._upload_photos(receipt.missing_photos)
-        assert receipt is not None
+            self.progress.bytes_total += len(body)
+            receipt = self._put_visit(visit, body)
         missing_now = sorted(set(receipt.missing_photos))
         if missing_now:
             reason = ("photo_not_on_device" if any(not self._on_device(h) for h in missing_now)
@@ -173,8 +183,8 @@ class Pusher:
         self._acks.append((result, missing_now))
         return result
 
-    def _put_visit(self, visit: Visit, body: bytes) -> _Receipt:
-        receipt = self.api.call("PUT", f"/visits/{visit.id}", _Receipt, ok=(200, 201), body=body,
+    def _put_visit(self, visit: Visit, body: bytes) -> VisitReceipt:
+        receipt = self.api.call("PUT", f"/visits/{visit.id}", VisitReceipt, ok=(200, 201), body=body,
                                 headers={"Content-Type": "application/json"})
         if receipt.id != visit.id or receipt.revision != visit.revision:
             raise TransientFailure("not_contract", f"the answer is about {receipt.id} r{receipt.revision}")
@@ -212,8 +222,8 @@ class Pusher:
             if refused.status == 413:
                 problem = messages.too_large_problem(refused.error, f"photo {sha256[:12]}…",
                                                      f"照片 {sha256[:12]}…")
-                raise _VisitRefused(problem) from refused
-            raise _VisitRefused(messages.photo_problem(refused.error, sha256)) from refused
+                raise PhotoRefused(problem) from refused
+            raise PhotoRefused(messages.photo_problem(refused.error, sha256)) from refused
         except BaseException:
             self.progress.bytes_sent = sent_before
             raise

@@ -1,4 +1,5 @@
-"""`run_sync`: pull, then push every queued visit, oldest first; blocking (run it in a thread).
+"""`run_sync`: pull, then push every queued visit, oldest first, several per request when
+several are queued (batch.py); blocking (run it in a thread).
 
 Stops early, leaving every unsent visit queued, on 401 (`TOKEN_REFUSED`), 403 (`FORBIDDEN`), a
 server that cannot be reached at all (`OFFLINE`) and cancellation (`CANCELLED`). Any other failure
@@ -24,7 +25,8 @@ from .credentials import Credentials
 from .errors import Forbidden, SyncCancelled, SyncError, TokenRefused
 from .http import DEFAULT_RETRY, RetryPolicy, SyncApi, TransientFailure
 from .pull import pull
-from .push import Progress, Pusher, bytes_to_send
+from .batch import BATCH_VISITS, BatchPusher
+from .push import Progress, bytes_to_send
 from .report import SyncProgress, SyncReport, SyncStatus, VisitOutcome, VisitResult
 
 _STOPS: dict[type[SyncError], SyncStatus] = {
@@ -64,18 +66,14 @@ class _Sync:
             queued = self.device.store.outbox.pending_uploads()
         progress = Progress(self.on_progress, len(queued), bytes_to_send(self.device, queued))
         progress.report()
-        pusher = Pusher(self.device, self.api, self.now, progress)
+        pusher = BatchPusher(self.device, self.api, self.now, progress)
         stop: tuple[SyncStatus, str, str, str] | None = None
         try:
             if self.pull:
                 self._pull()
-            for upload in queued:
-                result = pusher.push_visit(upload.visit.id)
-                if result is not None:
-                    self.results.append(result)
-                progress.visits_done += 1
-                progress.current_visit_id = None
-                progress.report()
+            ids = [upload.visit.id for upload in queued]
+            for start in range(0, len(ids), BATCH_VISITS):
+                pusher.push_visits(ids[start:start + BATCH_VISITS], into=self.results)
             pusher.flush_acks()  # corrective actions wait for their visits to be acknowledged
             self.actions = push_actions(self.device, self.api, self.now)
             if self.pull and self.pull_problem is None:  # a failed pull would only fail again

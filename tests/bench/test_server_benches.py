@@ -24,8 +24,8 @@ def needs_postgres(backend: str) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 @pytest.mark.parametrize(("script", "figures"), [
-    ("server_ingest.py", ["HTTP API: PUT /visits via uvicorn", "baseline: raw executemany",
-                          "observations/s", "API rate / raw rate"]),
+    ("server_ingest.py", ["HTTP API: PUT /visits/{id} via uvicorn", "POST /visits/batch of 50",
+                          "baseline: raw executemany", "observations/s", "batch rate / raw rate"]),
     ("server_reports.py", ["group_by=site", "group_by=staff", "bare GROUP BY", "report function",
                            "HTTP once"]),
 ])

@@ -2,7 +2,8 @@
 test answer any request its own way (a portal's HTML, a 302, a 429, a timeout...).
 
 It follows CONTRACT §4 for what the client uses: /me, /sites, /checklists, /photos/missing,
-PUT /photos/{sha}, PUT /visits/{id} (201 new, 200 replay, 409 conflict, missing_photos)."""
+PUT /photos/{sha}, PUT /visits/{id} (201 new, 200 replay, 409 conflict, missing_photos) and
+POST /visits/batch (each result what that PUT answers)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,9 @@ class FakeServer:
     visits: dict[tuple[str, int], str] = field(default_factory=dict)
     requests: list[httpx.Request] = field(default_factory=list)
     hook: Hook | None = None
+    batch_route: bool = True  # False: a server from before POST /visits/batch (404)
+    # Answers one visit its own way, whether it came alone (PUT) or in a batch.
+    visit_hook: Callable[[Visit], httpx.Response | None] | None = None
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handle)
@@ -75,16 +79,28 @@ class FakeServer:
             return httpx.Response(201 if created else 200, json={
                 "sha256": sha, "status": "created" if created else "present",
                 "media_type": "image/jpeg", "width": 1, "height": 1})
+        if request.method == "POST" and path == "/visits/batch" and self.batch_route:
+            results = []
+            for raw in json.loads(body)["visits"]:
+                answer = self.store_visit(Visit.model_validate(raw))
+                results.append({"id": raw["id"], "status_code": answer.status_code, **answer.json()})
+            return httpx.Response(200, json={"results": results})
         if request.method == "PUT" and path.startswith("/visits/"):
-            visit = Visit.model_validate_json(body)
-            content = canonical_json(visit)
-            stored = self.visits.get((visit.id, visit.revision))
-            if stored is not None and stored != content:
-                return error(409, "revision_conflict", f"revision {visit.revision} is already "
-                                                       "stored with different content")
-            self.visits[(visit.id, visit.revision)] = content
-            return httpx.Response(200 if stored else 201, json={
-                "id": visit.id, "revision": visit.revision, "status": "replayed" if stored else "created",
-                "received_at": datetime.now(UTC).isoformat(),
-                "missing_photos": [p.sha256 for p in visit.photos if p.sha256 not in self.photos]})
+            return self.store_visit(Visit.model_validate_json(body))
         return error(404, "not_found", "no such route")
+
+    def store_visit(self, visit: Visit) -> httpx.Response:
+        """What PUT /visits/{id} answers (a batch result holds the same)."""
+        hooked = self.visit_hook(visit) if self.visit_hook is not None else None
+        if hooked is not None:
+            return hooked
+        content = canonical_json(visit)
+        stored = self.visits.get((visit.id, visit.revision))
+        if stored is not None and stored != content:
+            return error(409, "revision_conflict", f"revision {visit.revision} is already "
+                                                   "stored with different content")
+        self.visits[(visit.id, visit.revision)] = content
+        return httpx.Response(200 if stored else 201, json={
+            "id": visit.id, "revision": visit.revision, "status": "replayed" if stored else "created",
+            "received_at": datetime.now(UTC).isoformat(),
+            "missing_photos": [p.sha256 for p in visit.photos if p.sha256 not in self.photos]})

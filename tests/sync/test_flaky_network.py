@@ -22,7 +22,7 @@ from .server_state import (
     BackoffRecorder, partial_uploads, phone_state, photo_files, photo_rows, stored_revisions,
 )
 
-VISITS = 40
+VISITS = 100  # enough requests (photos, batches) for every fault kind at least twice
 MAX_SYNCS = 10  # with 4 tries per request, a visit fails a whole sync with p ≈ 0.2**4 per request
 # A short read timeout: the proxy's TIMEOUT fault holds the answer for longer than this.
 RETRY = RetryPolicy(attempts=4, base_delay_s=0.5, max_delay_s=8.0, timeout_s=0.5)

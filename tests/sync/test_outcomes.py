@@ -24,8 +24,8 @@ def test_a_409_marks_that_revision_conflict_with_the_servers_message(device: Dev
     conflicted, fine = queue_visits(device, 2)
     before = stored_record(device, conflicted).visit
     server = FakeServer()
-    server.hook = lambda r: (error(409, "stale_revision", "revision 1 is older than the stored revision 2")
-                             if r.method == "PUT" and conflicted in r.url.path else None)
+    server.visit_hook = lambda v: (error(409, "stale_revision", "revision 1 is older than the stored "
+                                                                "revision 2") if v.id == conflicted else None)
     report = sync_with_fake(device, server)
     result = {r.visit_id: r for r in report.results}
     assert result[conflicted].outcome is VisitOutcome.CONFLICT
@@ -170,7 +170,8 @@ def test_cancelling_stops_between_requests_and_leaves_the_rest_queued(device: De
         if progress.visits_done == 1:
             cancel.set()
 
-    report = sync_with_fake(device, FakeServer(), on_progress=on_progress, cancel=cancel)
+    # One visit per request (a server without the batch route), so there is a "between".
+    report = sync_with_fake(device, FakeServer(batch_route=False), on_progress=on_progress, cancel=cancel)
     assert report.status is SyncStatus.CANCELLED
     assert stored_record(device, first).state is VisitState.SYNCED
     assert [stored_record(device, v).state for v in rest] == [VisitState.FINALISED] * 2
@@ -205,7 +206,7 @@ def test_a_visit_finalised_again_mid_sync_keeps_its_new_revision_queued(device: 
 
 def test_a_token_revoked_mid_sync_stops_it_keeping_what_was_already_synced(device: Device) -> None:
     first, second, third = queue_visits(device, 3)
-    server = FakeServer()
+    server = FakeServer(batch_route=False)  # one visit per request: the second one's is refused
     server.hook = lambda r: (error(401, "unauthorized", "unknown or revoked token")
                              if second in r.url.path else None)
     report = sync_with_fake(device, server)
