@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import os
-import threading
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
-from sqlalchemy import Engine, text
 from starlette.types import Scope
 
 from .api import (
@@ -19,7 +16,7 @@ from .api import (
 from .blob_store import open_photo_store
 from .body_limit import BodyLimitMiddleware
 from .catalog import ChecklistCache, load_checklist_dir
-from .db import make_engine, make_session_factory, upgrade
+from .db import make_engine, make_session_factory, startup_lock, upgrade
 from .errors import install_error_handlers
 from .settings import Settings, settings_from_env
 
@@ -38,32 +35,6 @@ def prepare_database(settings: Settings) -> list[str]:
                 return load_checklist_dir(session, settings.checklist_dir)
     finally:
         engine.dispose()
-
-
-# Any fixed number, the same on every node: PostgreSQL's advisory locks are named by integers.
-STARTUP_LOCK_KEY = 0x6175646974
-_startup_in_process = threading.Lock()  # Alembic's context is one per process, not per thread
-
-
-@contextmanager
-def startup_lock(engine: Engine) -> Iterator[None]:
-    """Servers started together on one database migrate and load checklists one at a time: the
-    next waits for the first, then finds the schema current and the versions stored. Nodes on
-    PostgreSQL share an advisory lock; processes on one SQLite file, a lock file beside it."""
-    with _startup_in_process:
-        if engine.dialect.name == "postgresql":
-            with engine.connect() as connection:
-                connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": STARTUP_LOCK_KEY})
-                try:
-                    yield
-                finally:
-                    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": STARTUP_LOCK_KEY})
-        elif engine.url.database and engine.url.database != ":memory:":
-            with open(f"{engine.url.database}.startup-lock", "a") as handle:
-                fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
-                yield
-        else:
-            yield
 
 
 def utc_now() -> dt.datetime:

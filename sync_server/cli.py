@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from audit_app.domain import ChecklistError
 
 from .accounts import ROLES, AccountError, create_user, revoke_user
-from .app import create_app, prepare_database, startup_lock
+from .app import create_app, prepare_database
 from .blob_store import BlobStoreUnavailable
-from .db import make_engine, make_session_factory, upgrade
+from .db import make_engine, make_session_factory, startup_lock, upgrade
 from .enrolment import enrolment_link, issue_code
 from .settings import Settings, settings_from_env
 

@@ -3,12 +3,16 @@ connection), PostgreSQL when the URL says `postgresql+psycopg://`."""
 
 from __future__ import annotations
 
+import fcntl
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from .settings import Settings
@@ -63,3 +67,29 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
     command.downgrade(alembic_config(engine), revision)
+
+
+# Any fixed number, the same on every node: PostgreSQL's advisory locks are named by integers.
+STARTUP_LOCK_KEY = 0x6175646974
+_startup_in_process = threading.Lock()  # Alembic's context is one per process, not per thread
+
+
+@contextmanager
+def startup_lock(engine: Engine) -> Iterator[None]:
+    """Servers started together on one database migrate and load checklists one at a time: the
+    next waits for the first, then finds the schema current and the versions stored. Nodes on
+    PostgreSQL share an advisory lock; processes on one SQLite file, a lock file beside it."""
+    with _startup_in_process:
+        if engine.dialect.name == "postgresql":
+            with engine.connect() as connection:
+                connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": STARTUP_LOCK_KEY})
+                try:
+                    yield
+                finally:
+                    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": STARTUP_LOCK_KEY})
+        elif engine.url.database and engine.url.database != ":memory:":
+            with open(f"{engine.url.database}.startup-lock", "a") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
+                yield
+        else:
+            yield

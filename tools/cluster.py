@@ -101,7 +101,7 @@ def _balancer(cluster: LocalCluster) -> ServerProcess:
 def start_cluster(nodes: int = 2) -> LocalCluster:
     """PostgreSQL + SeaweedFS + `nodes` server processes + HAProxy, all started and answering.
     The nodes start together, as on a real deploy: they take turns to migrate the database and
-    load the checklists (`sync_server.app.startup_lock`)."""
+    load the checklists (`sync_server.db.startup_lock`)."""
     bin_dir = find_pg_bin()
     if bin_dir is None or shutil.which("haproxy") is None and not Path("/usr/sbin/haproxy").exists():
         raise RuntimeError("the local cluster needs PostgreSQL (postgresql) and HAProxy (haproxy) "

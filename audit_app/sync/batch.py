@@ -14,10 +14,11 @@ from collections.abc import Iterable, Iterator
 
 from pydantic import BaseModel, ConfigDict
 
+from audit_app.domain import Visit
 from audit_app.store import PendingUpload
 
 from .http import ErrorInfo, ServerRefused, TransientFailure, json_body
-from .push import Pusher, VisitReceipt, PhotoRefused
+from .push import PhotoRefused, Pusher, VisitReceipt
 from .report import VisitResult
 
 BATCH_VISITS = 50  # the server's limit (CONTRACT additions: at most 50 revisions per batch)
@@ -121,16 +122,16 @@ class BatchPusher(Pusher):
         for upload, result in zip(group, answer.results, strict=True):
             self.progress.current_visit_id = upload.visit.id
             self.progress.report()
-            into.append(self._settled(upload.visit, lambda: self._settle_result(
-                upload, bodies[upload.visit.id], result)))  # noqa: B023 - called at once
+            visit = upload.visit
+            into.append(self._settled(visit, lambda: self._settle_result(
+                visit, bodies[visit.id], result)))  # noqa: B023 - called at once
         self._done(len(group))
 
-    def _settle_result(self, upload: PendingUpload, body: bytes, result: _BatchResult) -> VisitResult:
-        visit = upload.visit
+    def _settle_result(self, visit: Visit, body: bytes, result: _BatchResult) -> VisitResult:
         if result.status_code in (200, 201) and result.revision == visit.revision \
                 and result.received_at is not None and result.missing_photos is not None:
-            receipt = VisitReceipt(id=visit.id, revision=visit.revision, received_at=result.received_at,
-                               missing_photos=result.missing_photos)
+            receipt = VisitReceipt(id=visit.id, revision=visit.revision,
+                                   received_at=result.received_at, missing_photos=result.missing_photos)
             return self._settle_receipt(visit, body, receipt)
         if result.status_code in (409, 413, 422) and result.error is not None:
             raise ServerRefused(result.status_code, result.error)

@@ -21,11 +21,11 @@ from audit_app.store import StoreError
 
 from . import messages
 from .actions import ActionSyncResult, pull_actions, push_actions
+from .batch import BATCH_VISITS, BatchPusher
 from .credentials import Credentials
 from .errors import Forbidden, SyncCancelled, SyncError, TokenRefused
 from .http import DEFAULT_RETRY, RetryPolicy, SyncApi, TransientFailure
 from .pull import pull
-from .batch import BATCH_VISITS, BatchPusher
 from .push import Progress, bytes_to_send
 from .report import SyncProgress, SyncReport, SyncStatus, VisitOutcome, VisitResult
 
