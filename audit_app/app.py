@@ -115,11 +115,16 @@ async def _device_id(calls: ClientCalls) -> str:
 def make_main(registry: DeviceRegistry, root: Path, now: Callable[[], datetime] = local_now):
     async def main(page: ft.Page) -> None:
         page.title = "Field Audit 现场稽核"
+        # Screens change without a route animation: the outgoing screen stays drawn while one
+        # runs, and on a busy phone taps and scrolls met it instead of the new one (see
+        # views/runner.py's jump). It also spares slow phones the frames.
+        still = ft.PageTransitionTheme.NONE
+        transitions = ft.PageTransitionsTheme(android=still, ios=still, linux=still, macos=still, windows=still)
         if (ASSETS_DIR / CJK_FONT).is_file():
             page.fonts = {"CJK": CJK_FONT}
-            page.theme = ft.Theme(font_family="CJK", color_scheme_seed=ft.Colors.BLUE)
+            page.theme = ft.Theme(font_family="CJK", color_scheme_seed=ft.Colors.BLUE, page_transitions=transitions)
         else:
-            page.theme = ft.Theme(color_scheme_seed=ft.Colors.BLUE)
+            page.theme = ft.Theme(color_scheme_seed=ft.Colors.BLUE, page_transitions=transitions)
         page.theme_mode = ft.ThemeMode.LIGHT
         first_route, first_url = page.route, page.url
         calls = ClientCalls(page)

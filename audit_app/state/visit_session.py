@@ -47,6 +47,7 @@ class VisitSession:
     show_sections: bool = False         # the runner shows the list of sections instead of items
     scroll: ScrollRequest = field(default_factory=ScrollRequest)   # where the runner scrolls next
     offsets: dict[int, float] = field(default_factory=dict)        # each section's last scroll offset
+    scroll_reports: int = 0             # how many scroll positions the runner's list has reported
 
     def rejection_lines(self, lang: str) -> list[str]:
         return [zh if lang.startswith("zh") else en for en, zh in self.server_reasons]
@@ -100,6 +101,7 @@ class VisitSession:
     def remember_offset(self, offset: float) -> None:
         """The runner's scroll position in the current section (from its on_scroll)."""
         self.offsets[self.section] = max(0.0, float(offset))
+        self.scroll_reports += 1
 
     def toggle_sections(self) -> None:
         self.show_sections = not self.show_sections

@@ -109,8 +109,11 @@ def screen(state: AppState, route: str, title: str, body: list[ft.Control | None
     # The banners live in one fixed slot, so showing one never shifts the body's positions
     # (a shifted position made the next redraw lose a control).
     content = [ft.Column(banner, spacing=8, key="banners"), *(c for c in body if c is not None)]
+    # Keyed by route: a new screen is a new View control. Sharing one (changed in place),
+    # Flutter's outgoing page kept drawing the new screen too, and the runner's jump to an item
+    # scrolled that doomed copy instead of the list on screen.
     return ft.View(
-        route=route,
+        route=route, key=f"view-{route}",
         appbar=ft.AppBar(title=ft.Text(title, size=20, weight=ft.FontWeight.W_600), leading=leading,
                          automatically_imply_leading=False, actions=actions or [],
                          bgcolor=ft.Colors.BLUE_GREY_50),

@@ -12,7 +12,7 @@ import asyncio
 import flet as ft
 
 from audit_app.i18n import t
-from audit_app.state import AppState, Route
+from audit_app.state import AppState, Route, VisitSession
 from audit_app.state.runner_model import ScrollRequest, progress, section_lines, section_rows, text_of
 
 from .common import TOUCH, back_button, big_button, icon_button, on, screen
@@ -24,14 +24,42 @@ def item_scroll_key(item_key: str) -> ft.ScrollKey:
     return ft.ScrollKey(f"item-{item_key}")
 
 
+# A jump to an item's card can reach the browser before it has built that card (the new
+# section's cards appear on its next frame; later still on a busy phone), and Flet's scroll_to
+# then does nothing (see its scrollable_control.dart). So the jump waits for one round trip
+# to the browser, then is asked again until the list reports that it moved: once the card is in
+# place and aligned, asking again moves nothing. It jumps without an animation, which a
+# layout arriving meanwhile could cut short. (Each screen being its own View, keyed by route
+# in common.screen, is what makes the list that moves the one on screen.)
+JUMP_AGAIN_AFTER_S = (0.0, 0.25, 0.5, 1.0, 2.0)
+REPORT_POLL_S = 0.05
+
+
 @ft.component
-def ScrollOnRequest(request: ScrollRequest, column: ft.Column) -> ft.Control:
-    """Invisible: after a redraw with a new request, scrolls `column` once, as asked."""
+def ScrollOnRequest(request: ScrollRequest, column: ft.Column, session: VisitSession) -> ft.Control:
+    """Invisible: after a redraw with a new request, scrolls `column` as asked."""
     def scroll() -> None:
+        async def moved_within(seconds: float, reports: int) -> bool:
+            for _ in range(max(1, round(seconds / REPORT_POLL_S))):
+                await asyncio.sleep(REPORT_POLL_S)
+                if session.scroll_reports != reports:
+                    return True
+            return False
+
+        async def jump(item_key: str) -> None:
+            await column.scroll_to(delta=0)                # a round trip: the browser has the redraw
+            for wait in JUMP_AGAIN_AFTER_S:
+                if session.scroll.seq != request.seq:       # a newer request took over
+                    return
+                reports = session.scroll_reports
+                await column.scroll_to(scroll_key=f"item-{item_key}")
+                if await moved_within(max(wait, 0.3), reports):
+                    return
+
         async def go() -> None:
             try:
                 if request.item_key:
-                    await column.scroll_to(scroll_key=f"item-{request.item_key}", duration=300)
+                    await jump(request.item_key)
                 else:
                     await column.scroll_to(offset=request.offset or 0.0)
             except Exception:  # the page went away, or the list is not on screen any more
@@ -46,7 +74,7 @@ def runner_list(state: AppState, controls: list[ft.Control]) -> list[ft.Control]
     column = ft.Column(controls, spacing=12, expand=True, scroll=ft.ScrollMode.AUTO, scroll_interval=250,
                        horizontal_alignment=ft.CrossAxisAlignment.STRETCH, key="runner-list",
                        on_scroll=lambda e: state.remember_scroll(e.pixels))
-    return [column, ScrollOnRequest(state.visit.scroll, column)]
+    return [column, ScrollOnRequest(state.visit.scroll, column, state.visit)]
 
 
 def _header(state: AppState) -> ft.Control:

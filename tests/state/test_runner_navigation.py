@@ -17,6 +17,7 @@ def test_next_section_opens_at_its_top_and_back_returns_where_you_were(state):
     state.go_section(1)
     assert session.scroll.seq == before + 1 and session.scroll.offset == 0.0 and session.scroll.item_key is None
     state.remember_scroll(120.0)
+    assert session.scroll_reports == 2           # a jump to an item waits for the list to report
     state.go_section(0)                           # back: where you were
     assert session.scroll.offset == 640.0
     state.go_section(1)                           # forward again: the top, as a new section
