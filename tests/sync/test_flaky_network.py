@@ -22,7 +22,9 @@ from .server_state import (
     BackoffRecorder, partial_uploads, phone_state, photo_files, photo_rows, stored_revisions,
 )
 
-VISITS = 100  # enough requests (photos, batches) for every fault kind at least twice
+# Visits go up fifty to a request, so the photos make most requests: 1-3 per visit give ~200,
+# ~40 faults at one in five (every kind at least twice needs 12; fewer is 5 sd away).
+VISITS = 100
 MAX_SYNCS = 10  # with 4 tries per request, a visit fails a whole sync with p ≈ 0.2**4 per request
 # A short read timeout: the proxy's TIMEOUT fault holds the answer for longer than this.
 RETRY = RetryPolicy(attempts=4, base_delay_s=0.5, max_delay_s=8.0, timeout_s=0.5)
@@ -53,7 +55,7 @@ def test_over_a_network_failing_one_request_in_five_every_visit_syncs_once_with_
         site, staff = rng.choice([("site-n1", ["staff-1"]), ("site-n1", ["staff-2"]), ("site-s1", ["staff-3"])])
         # Every fourth visit cites the same photo as the others of its kind: stored once all the same.
         with device.lock, device.store.hot.commit():  # one file write per visit: a quicker setup
-            make_visit(device, rng, site_id=site, staff_ids=staff, photos=index % 3,
+            make_visit(device, rng, site_id=site, staff_ids=staff, photos=1 + index % 3,
                        photo_seed=shared_photo_seed if index % 4 == 0 else None)
     backoff = BackoffRecorder()
 
