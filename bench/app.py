@@ -160,18 +160,19 @@ def ratio(value: float, floor: float, target: float) -> str:
 async def tap_latency(session: AppSession, taps: int) -> list[float]:
     pass_xy = await session.button_centre("Pass")
     fail_xy = await session.button_centre("Fail")
-    return [await session.tap_to_saved(pass_xy, fail_xy) for _ in range(taps)]
+    times = [await session.tap_to_saved(pass_xy, fail_xy) for _ in range(taps)]
+    return [t for t in times if t is not None]
 
 
 async def concurrent_sessions(browser, server: ServerProcess, data_dir: Path, sessions: int,
-                              taps: int) -> tuple[list[float], float]:
+                              taps: int) -> tuple[list[float], float, int]:
     opened = [await new_device_session(browser, server.url, data_dir / "devices") for _ in range(sessions)]
     assert server.process is not None
     with PeakRss(server.process.pid) as peak:
         per_session = await asyncio.gather(*(tap_latency(s, taps) for s in opened))
     for session in opened:
         await session.context.close()
-    return [t for times in per_session for t in times], peak.peak
+    return [t for times in per_session for t in times], peak.peak, sum(s.lost_taps for s in opened)
 
 
 async def run(quick: bool) -> int:
@@ -212,15 +213,17 @@ async def run(quick: bool) -> int:
                 print(f"tap to saved (1 session, {taps} Pass taps): p50 {p50:.1f} ms, p95 {p95:.1f} ms | "
                       f"floor (bare Flet app click -> 60 KB fsync'd file, same run): p50 {floor50:.1f} ms, "
                       f"p95 {floor95:.1f} ms | p95 {ratio(p95, floor95, 2)}")
-                print(f"  store save alone (store_latency, 10 visits): p50 {base50:.2f} ms, p95 {base95:.2f} ms")
+                print(f"  store save alone (store_latency, 10 visits): p50 {base50:.2f} ms, p95 {base95:.2f} ms"
+                      f" | clicks the page dropped (clicked again, not timed): {session.lost_taps}")
                 await session.context.close()
                 idle = rss_mb(server.process.pid)  # type: ignore[union-attr]
-                times, peak = await concurrent_sessions(browser, server, data_dir, sessions, taps_each)
+                times, peak, lost = await concurrent_sessions(browser, server, data_dir, sessions, taps_each)
                 c50, c95 = ms(times)
                 print(f"{sessions} concurrent sessions x {taps_each} taps: tap to saved p50 {c50:.1f} ms, "
                       f"p95 {c95:.1f} ms | bare Flet app, same {sessions} tabs: p50 {bare_many50:.1f} ms, "
                       f"p95 {bare_many95:.1f} ms | p95 {ratio(c95, bare_many95, 2)}")
-                print(f"  app server RSS {idle:.0f} MB after one session, peak {peak:.0f} MB under load")
+                print(f"  app server RSS {idle:.0f} MB after one session, peak {peak:.0f} MB under load"
+                      f" | clicks the page dropped: {lost}")
                 await browser.close()
             finally:
                 server.stop()

@@ -19,6 +19,11 @@ SITE_CODE = "site-001"
 # The runner's first check item on the retail checklist's first section (its first Pass button).
 TAPPED_ITEM = "not_ignored_on_entry"
 POLL_S = 0.001
+# Under load Flutter web sometimes drops a click that lands while the page redraws (no event
+# reaches the app; seen ~1 in 30 runs of CI). A tap not saved within LOST_TAP_S is clicked again,
+# counted in `lost_taps` and left out of the latency figures (it measures the retry, not a save).
+LOST_TAP_S = 5.0
+LOST_TAP_RETRIES = 3
 
 
 async def enable_semantics(page: Page) -> None:
@@ -51,6 +56,7 @@ class AppSession:
     context: BrowserContext
     page: Page
     device_dir: Path
+    lost_taps: int = 0
 
     @property
     def store_file(self) -> Path:
@@ -80,14 +86,33 @@ class AppSession:
                 raise TimeoutError(f"{TAPPED_ITEM}={value!r} never reached {self.store_file}")
             await asyncio.sleep(POLL_S)
 
-    async def tap_to_saved(self, pass_xy: tuple[float, float], fail_xy: tuple[float, float]) -> float:
-        """Seconds from a mouse click on Pass to the answer durable in the store file.
-        An unmeasured Fail first, so every measured Pass really changes the stored answer."""
-        await self.page.mouse.click(*fail_xy)
-        await self.wait_stored(False)
+    async def click_until_saved(self, xy: tuple[float, float], value: object) -> bool:
+        """Click at `xy` until the store holds `value`; False when a click had to be repeated."""
+        for _ in range(LOST_TAP_RETRIES):
+            await self.page.mouse.click(*xy)
+            try:
+                await self.wait_stored(value, LOST_TAP_S)
+            except TimeoutError:
+                self.lost_taps += 1
+                continue
+            return True
+        await self.page.mouse.click(*xy)
+        await self.wait_stored(value)
+        return False
+
+    async def tap_to_saved(self, pass_xy: tuple[float, float], fail_xy: tuple[float, float]) -> float | None:
+        """Seconds from a mouse click on Pass to the answer durable in the store file (None when
+        that click was lost). An unmeasured Fail first, so every measured Pass really changes the
+        stored answer."""
+        await self.click_until_saved(fail_xy, False)
         start = time.perf_counter()
         await self.page.mouse.click(*pass_xy)
-        return await self.wait_stored(True) - start
+        try:
+            return await self.wait_stored(True, LOST_TAP_S) - start
+        except TimeoutError:
+            self.lost_taps += 1
+            await self.click_until_saved(pass_xy, True)
+            return None
 
 
 async def new_device_session(browser: Browser, app_url: str, devices_dir: Path) -> AppSession:

@@ -28,6 +28,7 @@ def test_app_bench_quick_run_prints_cold_start_tap_latency_and_concurrent_figure
                    "floor (bare Flet app, same run)", "tap to saved (1 session",
                    "floor (bare Flet app click -> 60 KB fsync'd file, same run)", "store save alone",
                    "concurrent sessions", "bare Flet app, same", "app server RSS",
+                   "clicks the page dropped",
                    "x the floor (target <= 1.5x", "x the floor (target <= 2x",
                    "where a tap goes (in process", "redraw profile"):
         assert figure in done.stdout, figure
