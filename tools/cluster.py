@@ -33,6 +33,9 @@ defaults
     timeout connect 2s
     timeout client 120s
     timeout server 120s
+    # A node busy with batches may take more than the 300 ms check interval to answer /healthz;
+    # without this the check timed out at the interval and marked a live node down mid-run.
+    timeout check 2s
     # A request whose connection to a node fails goes to another node (every upload is
     # idempotent by its client-made id or hash, so a second try stores nothing twice).
     retries 2
