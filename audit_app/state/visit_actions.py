@@ -3,7 +3,11 @@ shown as `AppState.error` (mixed into `AppState`)."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
+
+from audit_app.store import VisitState
 
 from .errors import refuse
 from .routes import Route
@@ -123,6 +127,40 @@ class VisitActions:
             await self.refresh_home()
             self.go(Route.RUNNER)
         return await self.act(action)
+
+    def can_save_pdf(self: AppState) -> bool:
+        """The server holds this visit (synced) and the phone is connected: its PDF can be fetched."""
+        return (self.visit is not None and self.visit.state is VisitState.SYNCED
+                and not self.prefs.offline_only)
+
+    async def save_visit_pdf(self: AppState, save: Callable[[str, bytes], Awaitable[object]]) -> bool:
+        """The server's PDF report of the open synced visit (the auditor's own: the server lets an
+        auditor read only those), in the app's language, handed to `save` (the save dialog)."""
+        async def action() -> None:
+            session = self._open()
+            if not self.can_save_pdf():
+                raise refuse("pdf_not_synced", "pdf.not_synced")
+            visit_id, lang = session.visit.id, self.lang
+            data = await asyncio.to_thread(self._fetch_visit_pdf, visit_id, lang)
+            await save(f"visit-{visit_id[:8]}-{lang}.pdf", data)
+            self.flash = "pdf.saved"
+        return await self.act(action)
+
+    def _fetch_visit_pdf(self: AppState, visit_id: str, lang: str) -> bytes:
+        """Blocking (a worker thread): the device's credentials, then one request."""
+        from audit_app.reports.client import ReportsClient, ReportsError
+        from audit_app.sync import load_credentials
+
+        from .reports_drill import refusal
+        with self.device.lock:
+            creds = load_credentials(self.device.folder)
+        if creds is None:
+            raise refuse("not_connected", "error.not_connected")
+        with ReportsClient(creds.server_url, creds.token) as client:
+            try:
+                return client.visit_pdf(visit_id, lang)
+            except ReportsError as exc:
+                raise refusal(exc) from exc
 
     def close_visit(self) -> None:
         self.visit = None

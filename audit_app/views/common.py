@@ -127,3 +127,12 @@ def screen(state: AppState, route: str, title: str, body: list[ft.Control | None
 
 def section_title(text: str) -> ft.Control:
     return ft.Text(text, size=16, weight=ft.FontWeight.W_600, color=ft.Colors.BLUE_GREY_800)
+
+
+def pdf_saver(services, lang: str):
+    """The save step of a PDF action: the page's FilePicker, a save dialog on a phone or desktop
+    and a download in a browser (as the CSV export)."""
+    async def save(name: str, data: bytes) -> None:
+        await services.picker.save_file(file_name=name, src_bytes=data,
+                                        dialog_title=t(lang, "pdf.saved"))
+    return save

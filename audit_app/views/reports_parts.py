@@ -264,12 +264,3 @@ def chart_and_table(reports: ReportsSession, name: str, model: Overview, *, on_r
             bar_chart(reports, model.chart, key="report-chart", on_bar=on_row) if chart else None,
             table(reports, model.table, key="report-table", on_row=on_row, with_source=with_source,
                   hint_key=hint_key)]
-
-
-def pdf_saver(services, lang: str):
-    """The save step of a PDF action: the page's FilePicker, a save dialog on a phone or desktop
-    and a download in a browser (as the CSV export)."""
-    async def save(name: str, data: bytes) -> None:
-        await services.picker.save_file(file_name=name, src_bytes=data,
-                                        dialog_title=t(lang, "pdf.saved"))
-    return save

@@ -9,7 +9,8 @@ from audit_app.state import AppState
 from audit_app.state.reports import ReportsRoute
 
 from .common import TOUCH, back_button, on, screen, section_title
-from .reports_parts import chart_and_table, filter_summary, pdf_saver, status_banner, wide_button
+from .common import pdf_saver
+from .reports_parts import chart_and_table, filter_summary, status_banner, wide_button
 from .routes import Services
 
 

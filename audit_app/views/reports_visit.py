@@ -11,7 +11,8 @@ from audit_app.state import AppState
 from audit_app.state.reports import ReportsRoute
 
 from .common import FAIL_COLOUR, NA_COLOUR, PASS_COLOUR, TOUCH, back_button, on, screen, section_title
-from .reports_parts import pdf_saver, status_banner
+from .common import pdf_saver
+from .reports_parts import status_banner
 from .routes import Services
 
 OUTCOME = {"pass": ("reports.outcome.pass", PASS_COLOUR), "fail": ("reports.outcome.fail", FAIL_COLOUR),

@@ -10,7 +10,9 @@ from audit_app.state.runner_model import ReviewLine, review_model, text_of
 from audit_app.store import VisitState
 
 from .action_button import create_action_button
-from .common import FAIL_COLOUR, PASS_COLOUR, TOUCH, back_button, big_button, on, screen, section_title
+from .common import (
+    FAIL_COLOUR, PASS_COLOUR, TOUCH, back_button, big_button, icon_button, on, pdf_saver, screen, section_title,
+)
 from .labels import STATE_COLOURS, state_label
 
 
@@ -28,7 +30,7 @@ def _percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f}%"
 
 
-def review_view(state: AppState) -> ft.View:
+def review_view(state: AppState, services) -> ft.View:
     lang = state.lang
     session = state.visit
     model = review_model(session.checklist, session.visit, lang)
@@ -73,5 +75,8 @@ def review_view(state: AppState) -> ft.View:
         bottom = ft.Row([big_button(t(lang, "review.edit"), on(state.edit_visit), icon=ft.Icons.EDIT,
                                     filled=session.state in (VisitState.CONFLICT,) or session.state.value == "rejected")])
         leading = back_button(state, on(state.go_home))
+    # A synced visit's PDF comes from the server (the report the shop's manager is sent).
+    actions = [icon_button(ft.Icons.PICTURE_AS_PDF, t(lang, "pdf.save_visit"),
+                           on(state.save_visit_pdf, pdf_saver(services, lang)))] if state.can_save_pdf() else []
     return screen(state, Route.REVIEW, t(lang, "review.title", checklist=text_of(session.checklist.title, lang)),
-                  body, leading=leading, bottom=bottom)
+                  body, leading=leading, bottom=bottom, actions=actions)

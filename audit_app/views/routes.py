@@ -71,7 +71,7 @@ def build_view(state: AppState, services: Services) -> ft.View:
     if route == Route.RUNNER and state.visit is not None:
         return runner_view(state, services)
     if route == Route.REVIEW and state.visit is not None:
-        return review_view(state)
+        return review_view(state, services)
     if route == Route.SYNC:
         return sync_view(state)
     if route == Route.SETTINGS:

@@ -136,3 +136,28 @@ def test_an_enrolment_link_enrols_an_offline_only_phone_that_holds_visits(app, l
     assert run(app.open_enrolment_link(live_server.enrolment_code(name), live_server.url)), app.error
     assert load_credentials(app.device.folder) is not None and app.roster.user_name == name
     assert app.home.unsynced == 1  # the draft is still there, now able to upload
+
+
+def test_a_synced_visit_is_saved_as_the_servers_pdf_and_an_unsynced_one_is_refused(app, live_server):
+    name, token = live_server.new_user()
+    app.setup_form.server = live_server.url
+    app.setup_form.code = live_server.enrolment_code(name)
+    assert run(app.enrol_with_code()), app.error
+    visit_id = finish_a_visit(app)
+    saved: list[tuple[str, bytes]] = []
+
+    async def save(file_name: str, data: bytes) -> None:
+        saved.append((file_name, data))
+
+    assert run(app.open_visit(visit_id)), app.error
+    assert not app.can_save_pdf()                       # finalised, not on the server yet
+    assert not run(app.save_visit_pdf(save))
+    assert app.error.code == "pdf_not_synced" and saved == []
+    assert run(app.start_sync()), app.error
+    assert run(app.open_visit(visit_id)), app.error
+    assert app.can_save_pdf()
+    assert run(app.set_language("zh-CN"))
+    assert run(app.save_visit_pdf(save)), app.error
+    ((file_name, data),) = saved
+    assert file_name == f"visit-{visit_id[:8]}-zh-CN.pdf"
+    assert data.startswith(b"%PDF-") and app.flash == "pdf.saved"

@@ -144,3 +144,15 @@ def test_the_camera_is_offered_on_phones_only():
     assert camera_available(SimpleNamespace(web=False, platform=ft.PagePlatform.ANDROID))
     assert not camera_available(SimpleNamespace(web=True, platform=ft.PagePlatform.ANDROID))
     assert not camera_available(SimpleNamespace(web=False, platform=ft.PagePlatform.LINUX))
+
+
+def test_review_offers_the_pdf_only_for_a_synced_visit_of_a_connected_phone(state):
+    from audit_app.store import VisitState
+    start_retail_visit(state)
+    state.review()
+    assert "Save this visit as PDF" not in names(build(state))   # a draft: the server has nothing
+    state.visit.state = VisitState.SYNCED
+    state.prefs = state.prefs.model_copy(update={"offline_only": False})
+    assert "Save this visit as PDF" in names(build(state))
+    state.prefs = state.prefs.model_copy(update={"offline_only": True})
+    assert "Save this visit as PDF" not in names(build(state))
