@@ -67,6 +67,19 @@ class ObservationOutcome(Answer):
     critical: bool
 
 
+class FlagInfo(Answer):
+    """One integrity signal the server raised on the visit (docs/integrity.md)."""
+
+    code: str
+    message: str
+    message_zh: str
+
+
+class ReviewInfo(Answer):
+    state: str = "received"             # received | approved | has_issues | rejected
+    reason: str | None = None
+
+
 class VisitDetail(Answer):
     visit: Visit
     auditor_id: str
@@ -78,6 +91,8 @@ class VisitDetail(Answer):
     knocked_out: bool
     outcomes: list[ObservationOutcome]
     missing_photos: list[str]
+    flags: list[FlagInfo] = []
+    review: ReviewInfo = ReviewInfo()
 
 
 class SiteInfo(Answer):

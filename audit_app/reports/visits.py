@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from audit_app.domain import Checklist
 
 from . import formats
-from .labels import Labeller
+from .labels import Labeller, is_chinese
 from .models import VisitDetail, VisitSummary
 
 
@@ -64,6 +64,9 @@ class VisitView:
     lines: tuple[ObservationLine, ...]
     photos: tuple[str, ...]
     missing_photos: tuple[str, ...]
+    review_state: str = "received"      # what a manager decided (the review queue)
+    review_reason: str | None = None
+    flags: tuple[str, ...] = ()         # the server's integrity signals, in the labeller's language
 
 
 def visit_view(detail: VisitDetail, checklist: Checklist | None, labeller: Labeller, *,
@@ -102,4 +105,6 @@ def visit_view(detail: VisitDetail, checklist: Checklist | None, labeller: Label
         score_text=formats.percent(detail.visit_score), knocked_out=detail.knocked_out,
         peak=visit.context.peak, lines=tuple(lines),
         photos=tuple(photo.sha256 for photo in visit.photos),
-        missing_photos=tuple(detail.missing_photos))
+        missing_photos=tuple(detail.missing_photos),
+        review_state=detail.review.state, review_reason=detail.review.reason,
+        flags=tuple(flag.message_zh if is_chinese(labeller.lang) else flag.message for flag in detail.flags))

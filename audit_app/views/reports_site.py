@@ -8,8 +8,7 @@ from audit_app.i18n import t
 from audit_app.state import AppState
 from audit_app.state.reports import ReportsRoute
 
-from .common import TOUCH, back_button, on, screen, section_title
-from .common import pdf_saver
+from .common import back_button, icon_button, on, pdf_saver, screen, section_title
 from .reports_parts import chart_and_table, filter_summary, status_banner, wide_button
 from .routes import Services
 
@@ -17,8 +16,8 @@ from .routes import Services
 def site_view(state: AppState, services: Services) -> ft.View:
     reports = state.reports
     lang = state.lang
-    pdf = ft.IconButton(ft.Icons.PICTURE_AS_PDF, tooltip=t(lang, "pdf.save_scorecard"), width=TOUCH,
-                        height=TOUCH, on_click=on(reports.save_site_pdf, pdf_saver(services, lang)))
+    pdf = icon_button(ft.Icons.PICTURE_AS_PDF, t(lang, "pdf.save_scorecard"),
+                      on(reports.save_site_pdf, pdf_saver(services, lang)))
     body: list[ft.Control | None] = [filter_summary(reports), status_banner(reports),
                                      wide_button(t(lang, "reports.site.visits"), on(reports.open_visits),
                                                  icon=ft.Icons.LIST_ALT, filled=False)]

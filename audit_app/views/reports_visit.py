@@ -10,8 +10,9 @@ from audit_app.i18n import t
 from audit_app.state import AppState
 from audit_app.state.reports import ReportsRoute
 
-from .common import FAIL_COLOUR, NA_COLOUR, PASS_COLOUR, TOUCH, back_button, on, screen, section_title
-from .common import pdf_saver
+from .common import (
+    FAIL_COLOUR, NA_COLOUR, PASS_COLOUR, back_button, icon_button, on, pdf_saver, screen, section_title,
+)
 from .reports_parts import status_banner
 from .routes import Services
 
@@ -44,14 +45,22 @@ def _heading(view, lang: str) -> ft.Control:
         head.append(ft.Text(t(lang, "reports.visit.knocked_out"), color=FAIL_COLOUR, weight=ft.FontWeight.W_600))
     if view.peak:
         head.append(ft.Text(t(lang, "reports.visit.peak"), size=12))
+    state = t(lang, f"review_state.{view.review_state}")
+    head.append(ft.Text(t(lang, "reports_ui.visit.review_reason", state=state, reason=view.review_reason)
+                        if view.review_reason else t(lang, "reports_ui.visit.review", state=state),
+                        size=13, weight=ft.FontWeight.W_600,
+                        color=FAIL_COLOUR if view.review_state in ("has_issues", "rejected") else None))
+    if view.flags:  # why the numbers may not hold: the same signals the review queue explains
+        head.append(ft.Text(t(lang, "reports_ui.visit.flags"), size=13, color=FAIL_COLOUR))
+        head.extend(ft.Text(f"• {text}", size=13, color=ft.Colors.RED_800) for text in view.flags)
     return ft.Column(head, spacing=2)
 
 
 def visit_view(state: AppState, services: Services) -> ft.View:
     reports = state.reports
     lang = state.lang
-    pdf = ft.IconButton(ft.Icons.PICTURE_AS_PDF, tooltip=t(lang, "pdf.save_visit"), width=TOUCH,
-                        height=TOUCH, on_click=on(reports.save_visit_pdf, pdf_saver(services, lang)))
+    pdf = icon_button(ft.Icons.PICTURE_AS_PDF, t(lang, "pdf.save_visit"),
+                      on(reports.save_visit_pdf, pdf_saver(services, lang)))
     view = reports.visit
     body: list[ft.Control | None] = [status_banner(reports)]
     if view is not None:

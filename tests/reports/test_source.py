@@ -107,3 +107,22 @@ def test_damaged_cache_file_is_a_miss_not_a_crash(tmp_path: Path) -> None:
     at = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
     cache.put("k", '{"a": 1}', at)
     assert cache.get("k") == ('{"a": 1}', at)
+
+
+def test_a_visit_shows_its_review_and_its_flags_in_the_readers_language(demo_server: RunningServer) -> None:
+    with ReportsClient(demo_server.url, demo_server.tokens["demo-manager"]) as client:
+        (rejected,) = client.visits({"review": "rejected"}, limit=1)
+        detail = client.visit(rejected.id)
+        honest = [v for v in client.visits({"flagged": "false", "review": "received"}, limit=1)]
+        plain = client.visit(honest[0].id)
+    assert detail.flags, "the demo's rejected visit is the one answered too fast"
+    checklist = Labeller(load_checklist_dir(), "zh-CN")
+    zh = visit_view(detail, checklist.checklist(detail.visit.checklist_id, detail.visit.checklist_version),
+                    checklist)
+    assert zh.review_state == "rejected" and "答题速度过快" in (zh.review_reason or "")
+    assert zh.flags == tuple(flag.message_zh for flag in detail.flags)
+    english = Labeller(load_checklist_dir(), "en")
+    en = visit_view(detail, None, english)
+    assert en.flags == tuple(flag.message for flag in detail.flags)
+    unflagged = visit_view(plain, None, english)
+    assert unflagged.flags == () and unflagged.review_state == "received" and unflagged.review_reason is None

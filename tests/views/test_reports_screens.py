@@ -156,3 +156,17 @@ def test_the_photo_screen_draws_the_full_photo_with_back_to_its_visit(state):
     (image,) = controls_of(view, ft.Image)
     assert view.route == ReportsRoute.PHOTO and image.src == photo and not holes(view)
     assert "Back" in names(view)
+
+
+def test_the_visit_detail_shows_its_review_and_flags_and_names_its_pdf_button(device, demo_server):  # noqa: F811
+    from audit_app.reports.client import ReportsClient
+    with ReportsClient(demo_server.url, demo_server.tokens["demo-manager"]) as client:
+        (rejected,) = client.visits({"review": "rejected"}, limit=1)
+        flags = client.visit(rejected.id).flags
+    app = app_for(device, demo_server, "demo-manager", "manager")
+    run(app.set_language("zh-CN"))
+    assert run(app.reports.open_visit(rejected.id)), app.error
+    found = names(build(app))
+    assert any(text.startswith("审核：已拒绝：") for text in found), found
+    assert "可信度提示" in found and all(f"• {flag.message_zh}" in found for flag in flags)
+    assert "将本次走访保存为 PDF" in found            # the PDF button's accessible name
