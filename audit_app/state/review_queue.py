@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 QUEUE_ROUTE = "/review-queue"
 QUEUE_ROLES = frozenset({"manager", "admin"})
 PAGE = 200
+EVIDENCE_PHOTOS = 40                 # thumbnails fetched per load (~10 KB each)
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,13 @@ class QueuedFlag:
 
     def text(self, lang: str) -> str:
         return self.message_zh if is_chinese(lang) else self.message
+
+    @property
+    def photos(self) -> tuple[str, ...]:
+        """The photo evidence, this visit's first: one sha for `duplicate_photo` (the same photo
+        in both visits), two for `similar_photo` (this visit's and the other's)."""
+        found = [self.evidence.get(key) for key in ("photo", "other_photo")]
+        return tuple(sha for sha in found if isinstance(sha, str))
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,7 @@ class ReviewQueueSession:
         self.app = app
         self.visits: tuple[QueuedVisit, ...] = ()
         self.reasons: dict[str, str] = {}      # visit id → the reason as typed
+        self.thumbnails: dict[str, bytes] = {}  # sha256 → the server's thumbnail (photo evidence)
         self.transport: httpx.BaseTransport | None = None  # tests
 
     def _client(self) -> httpx.Client:
@@ -84,7 +93,25 @@ class ReviewQueueSession:
                                                         "limit": PAGE, "sort": "started"})
         plain = self._call("GET", "/visits", params={"review": "received", "flagged": "false",
                                                       "limit": PAGE, "sort": "started"})
-        return tuple(_queued(row) for row in [*flagged, *plain])
+        queued = tuple(_queued(row) for row in [*flagged, *plain])
+        self._load_thumbnails(queued)
+        return queued
+
+    def _load_thumbnails(self, queued: tuple[QueuedVisit, ...]) -> None:
+        """Thumbnails of the photo evidence (first EVIDENCE_PHOTOS), so a duplicate is seen, not
+        only read about. A photo the server cannot give is left out (the flag's text remains)."""
+        wanted = [sha for visit in queued for flag in visit.flags for sha in flag.photos]
+        wanted = [sha for sha in dict.fromkeys(wanted) if sha not in self.thumbnails][:EVIDENCE_PHOTOS]
+        if not wanted:
+            return
+        try:
+            with self._client() as client:
+                for sha in wanted:
+                    response = client.get(f"/photos/{sha}", params={"size": "thumb"})
+                    if response.status_code == 200:
+                        self.thumbnails[sha] = response.content
+        except httpx.TransportError:
+            pass  # the queue itself loaded; its pictures wait for the next open
 
     async def open(self) -> bool:
         """Home's Review button: load the queue and show it."""

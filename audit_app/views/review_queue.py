@@ -13,11 +13,33 @@ from .common import TOUCH, on, on_value, screen
 from .routes import ScreenEntry, register_screen
 
 
+def _evidence(thumbnails: dict[str, bytes], photos: tuple[str, ...], lang: str) -> ft.Control | None:
+    """The photo evidence side by side: this visit's photo, then the other visit's (the same
+    photo again for a duplicate), each captioned."""
+    if not photos or photos[0] not in thumbnails:
+        return None
+    pair = photos if len(photos) == 2 else (photos[0], photos[0])
+    tiles = []
+    for sha, caption in zip(pair, ("integrity.queue.this_visit", "integrity.queue.other_visit"), strict=True):
+        if sha not in thumbnails:
+            continue
+        tiles.append(ft.Column([
+            ft.Image(src=thumbnails[sha], width=140, height=105, fit=ft.BoxFit.COVER, border_radius=6,
+                     semantics_label=t(lang, caption)),
+            ft.Text(t(lang, caption), size=12, color=ft.Colors.BLUE_GREY_700)], spacing=2, tight=True))
+    return ft.Row(tiles, spacing=8, wrap=True)
+
+
 def _card(state: AppState, visit: QueuedVisit) -> ft.Control:
     lang, queue = state.lang, state.review_queue
     site = state.roster.site_name(visit.site_id)
-    flags = [ft.Text(f"• {flag.text(lang)}", size=13, color=ft.Colors.RED_800)
-             for flag in visit.flags] or [ft.Text(t(lang, "integrity.queue.no_flags"), size=13)]
+    flags: list[ft.Control] = []
+    for flag in visit.flags:
+        flags.append(ft.Text(f"• {flag.text(lang)}", size=13, color=ft.Colors.RED_800))
+        evidence = _evidence(queue.thumbnails, flag.photos, lang)
+        if evidence is not None:
+            flags.append(evidence)
+    flags = flags or [ft.Text(t(lang, "integrity.queue.no_flags"), size=13)]
     reason = ft.TextField(label=t(lang, "integrity.queue.reason"), dense=True,
                           value=queue.reasons.get(visit.id, ""),
                           on_change=on_value(queue.set_reason, visit.id),

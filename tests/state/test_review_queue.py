@@ -47,6 +47,12 @@ def test_the_queue_shows_the_duplicate_photo_pair_first_and_a_rejection_takes_a_
         [duplicate] = [f for f in queued[pair[0]].flags if f.code == "duplicate_photo"]
         assert pair[1] in duplicate.text("en")
         assert duplicate.text("zh-CN").startswith("同一张照片")
+        # ... and shown: the photo in this visit beside the same photo in the other one.
+        (sha,) = duplicate.photos
+        assert app.review_queue.thumbnails[sha].startswith(b"\xff\xd8")  # the server's JPEG thumbnail
+        from tests.views.test_screens_build import build, names
+        shown = names(build(app))
+        assert shown.count("This visit") >= 2 and shown.count("The other visit") >= 2  # caption + image name
         assert not run(app.review_queue.decide(pair[0], "rejected"))
         assert app.error.code == "reason_required" and "原因" in app.error.message("zh-CN")
         app.review_queue.set_reason(pair[0], "same photo as another visit")
