@@ -9,7 +9,7 @@ from audit_app.i18n import t
 from audit_app.state import AppState, Route
 from audit_app.state.review_queue import QUEUE_ROLES, QUEUE_ROUTE, QueuedVisit
 
-from .common import TOUCH, on, on_value, screen
+from .common import TOUCH, back_button, on, on_value, screen
 from .routes import ScreenEntry, register_screen
 
 
@@ -62,8 +62,7 @@ def review_queue_view(state: AppState, _services: object = None) -> ft.View:
     lang = state.lang
     visits = state.review_queue.visits
     body = [_card(state, visit) for visit in visits] or [ft.Text(t(lang, "integrity.queue.empty"))]
-    back = ft.IconButton(ft.Icons.ARROW_BACK, tooltip=t(lang, "common.back"),
-                         on_click=on(state.go, Route.HOME))
+    back = back_button(state, on(state.go, Route.HOME))
     return screen(state, QUEUE_ROUTE, t(lang, "integrity.queue.title"), body, leading=back)
 
 
