@@ -100,6 +100,8 @@ class SyncSession:
                 await app._save_prefs(last_sync_at=report.finished_at, last_sync_status=report.status.value)
             app.roster = await app.access.locked(load_roster_view, app.device)
             await app.refresh_home()
+            if app.flash == "review.finalised" and report.synced and not app.home.pending:
+                app.flash = None      # "waits to sync" would contradict Home's "All sent"
             if report.status is SyncStatus.TOKEN_REFUSED:
                 raise refuse("token_refused", "error.token_refused")
             if report.status is SyncStatus.FORBIDDEN:

@@ -114,7 +114,7 @@ def test_three_visits_finalised_offline_reach_the_server_one_retry_after_it_retu
             await finish_a_visit(app)
         await until(lambda: app.auto_send.failures >= 3 and not app.auto_send.sending,
                     "three automatic tries fail while the server is away")
-        assert app.home.pending == 3
+        assert app.home.pending == 3 and app.flash == "review.finalised"   # "waits to sync": true
         assert app.auto_send.home_line() == ("flow.auto_waiting_offline", {"count": 3})
         assert latest_revisions(live_server, name) == {}
         # the server comes back between two tries; the next one sends everything
@@ -126,6 +126,7 @@ def test_three_visits_finalised_offline_reach_the_server_one_retry_after_it_retu
         assert set(tries) == {True}                    # every sync was automatic: no tap
         assert len(latest_revisions(live_server, name)) == 3
         assert app.auto_send.home_line() == ("flow.auto_all_sent", {})
+        assert app.flash is None                       # no "waits to sync" beside "All sent"
         app.auto_send.stop()
 
     asyncio.run(scenario())
