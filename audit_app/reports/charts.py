@@ -96,6 +96,7 @@ class TableRow:
 class Overview:
     chart: BarChartModel
     table: tuple[TableRow, ...]
+    excluded_rejected: int = 0          # rejected visits the figures leave out (docs/integrity.md)
 
 
 def chart_line(answer: ComplianceAnswer) -> Line:
@@ -185,4 +186,4 @@ def overview(answer: ComplianceAnswer, labeller: Labeller, page: int = 0,
     chart = BarChartModel(group_by, tuple(bar(r, group_by, lb) for r, lb in zip(shown, labels)),
                           chart_line(answer), where)
     table = tuple(table_row(r, group_by, lb, src) for r, lb, src in zip(shown, labels, sources))
-    return Overview(chart, table)
+    return Overview(chart, table, answer.excluded_rejected)

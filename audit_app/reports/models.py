@@ -22,6 +22,7 @@ class ComplianceAnswer(Answer):
     target: float
     award_floor: float
     rows: list[GroupRow]
+    excluded_rejected: int = 0          # visits a manager rejected, left out of these rows
 
 
 TrendGroupBy = Literal["site", "staff"]

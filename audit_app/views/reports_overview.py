@@ -30,6 +30,9 @@ def overview_view(state: AppState, services: Services) -> ft.View:
             switch]
     if model is not None:
         body += chart_and_table(reports, reports.overall_by, model, on_row=drill)
+        if model.excluded_rejected:  # why a site's visits here and in its list may differ
+            body.append(ft.Text(t(lang, "reports_ui.excluded_rejected", count=model.excluded_rejected),
+                                size=12, color=ft.Colors.BLUE_GREY_700))
         hint = "reports.tap_site_hint" if reports.overall_by == "site" else "reports_ui.tap_staff_hint"
         body.append(ft.Text(t(lang, hint), size=12, color=ft.Colors.BLUE_GREY_500))
     # Named controls (a tooltip alone names nothing on the web); Export says what it does in

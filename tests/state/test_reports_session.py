@@ -275,3 +275,16 @@ def test_a_visit_names_its_site_and_staff_heads_its_sections_and_opens_a_photo_f
     shown_sha, full = reports.full_photo
     with Image.open(io.BytesIO(full)) as image, Image.open(io.BytesIO(reports.photos[sha])) as thumb:
         assert shown_sha == sha and image.size >= thumb.size  # the full photo, not the thumbnail
+
+
+def test_the_overview_says_how_many_rejected_visits_its_figures_leave_out(manager: AppState,
+                                                                          demo_server: RunningServer) -> None:
+    import httpx
+    assert run(manager.reports.open()), manager.error
+    params = manager.reports.params()
+    rejected = httpx.get(f"{demo_server.url}/api/v1/visits", params={**params, "review": "rejected", "limit": 200},
+                         headers={"Authorization": f"Bearer {demo_server.tokens['demo-manager']}"}, timeout=30).json()
+    assert rejected, "the demo rejects a visit in the default period"
+    assert manager.reports.overall.excluded_rejected == len(rejected)
+    from tests.views.test_screens_build import build, names
+    assert f"Rejected visits left out of these figures: {len(rejected)}." in names(build(manager))
