@@ -3,7 +3,6 @@ shown as `AppState.error` (mixed into `AppState`)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -135,32 +134,16 @@ class VisitActions:
 
     async def save_visit_pdf(self: AppState, save: Callable[[str, bytes], Awaitable[object]]) -> bool:
         """The server's PDF report of the open synced visit (the auditor's own: the server lets an
-        auditor read only those), in the app's language, handed to `save` (the save dialog)."""
-        async def action() -> None:
-            session = self._open()
-            if not self.can_save_pdf():
+        auditor read only those), in the app's language, handed to `save` (the save dialog).
+        Fetched as the manager's visit PDF is: `ReportsSession._save_pdf`."""
+        if not self.can_save_pdf():
+            async def refused() -> None:
+                self._open()
                 raise refuse("pdf_not_synced", "pdf.not_synced")
-            visit_id, lang = session.visit.id, self.lang
-            data = await asyncio.to_thread(self._fetch_visit_pdf, visit_id, lang)
-            await save(f"visit-{visit_id[:8]}-{lang}.pdf", data)
-            self.flash = "pdf.saved"
-        return await self.act(action)
-
-    def _fetch_visit_pdf(self: AppState, visit_id: str, lang: str) -> bytes:
-        """Blocking (a worker thread): the device's credentials, then one request."""
-        from audit_app.reports.client import ReportsClient, ReportsError
-        from audit_app.sync import load_credentials
-
-        from .reports_drill import refusal
-        with self.device.lock:
-            creds = load_credentials(self.device.folder)
-        if creds is None:
-            raise refuse("not_connected", "error.not_connected")
-        with ReportsClient(creds.server_url, creds.token) as client:
-            try:
-                return client.visit_pdf(visit_id, lang)
-            except ReportsError as exc:
-                raise refusal(exc) from exc
+            return await self.act(refused)
+        visit_id, lang = self._open().visit.id, self.lang
+        return await self.reports._save_pdf(lambda source: source.visit_pdf(visit_id, lang),
+                                            f"visit-{visit_id[:8]}-{lang}.pdf", save)
 
     def close_visit(self) -> None:
         self.visit = None
