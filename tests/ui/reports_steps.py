@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import subprocess
+from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 from playwright.sync_api import Locator
@@ -14,8 +16,24 @@ from audit_app.i18n import t
 from audit_app.reports.filters import Period, ReportFilter, query_params
 
 from tests.ui.phone import Phone
-from tests.ui.product import Product
+from tests.ui.product import Product, demo_tokens
 from tools.servers import ROOT, audit_server_command, sync_server_env
+
+
+def pinned_demo_product(root: Path, today: dt.date, visits: int = 150) -> Iterator[Product]:
+    """A module fixture's body: the product with `visits` demo visits, its calendar pinned to
+    `today` (so every figure is computed from it), stopped afterwards."""
+    running = Product(root, today=today)
+    try:
+        yield running.start(demo_visits=visits)
+    finally:
+        running.stop()
+
+
+def api_as(product: Product, who: str) -> httpx.Client:
+    """The sync server's API as a demo user (what the screens must agree with)."""
+    return httpx.Client(base_url=product.server_url + "/api/v1", timeout=30.0,
+                        headers={"Authorization": f"Bearer {demo_tokens(product.demo_output)[who]}"})
 
 
 def fresh_link(product: Product, name: str) -> str:

@@ -10,16 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from tests.ui.phone import Phone
-from tests.ui.product import Product, demo_tokens
+from tests.ui.product import Product
 from audit_app.i18n import t
 from audit_app.reports.filters import Period
 from tests.ui.reports_steps import (
-    assert_chart_and_table_show, fresh_link, compliance, enrol, open_reports, period_params, row_title,
-    set_period, settle, switch, visit_with_photo,
+    api_as, assert_chart_and_table_show, fresh_link, compliance, enrol, open_reports, period_params,
+    pinned_demo_product, row_title, set_period, settle, switch, visit_with_photo,
 )
 
 TODAY = dt.date(2026, 3, 1)  # a Sunday, the 1st of a month
@@ -30,16 +29,7 @@ EAST = {"Riverside Mall store 江畔商场店", "Harbour Road restaurant 海港�
 
 @pytest.fixture(scope="module")
 def demo_product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Product]:
-    running = Product(tmp_path_factory.mktemp("reports-product"), today=TODAY)
-    try:
-        yield running.start(demo_visits=150)
-    finally:
-        running.stop()
-
-
-def api_as(product: Product, who: str) -> httpx.Client:
-    return httpx.Client(base_url=product.server_url + "/api/v1", timeout=30.0,
-                        headers={"Authorization": f"Bearer {demo_tokens(product.demo_output)[who]}"})
+    yield from pinned_demo_product(tmp_path_factory.mktemp("reports-product"), TODAY)
 
 
 def test_manager_compares_sites_and_drills_down_to_a_visit_photo(demo_product: Product, phone: Phone) -> None:

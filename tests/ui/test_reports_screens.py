@@ -18,7 +18,8 @@ from tests.ui.reports_steps import (
     enrol, fresh_link, open_reports, period_params, row_title, set_period, settle, switch,
     visit_with_photo,
 )
-from tests.ui.test_reports import TODAY, api_as, demo_product  # noqa: F401  (module fixture: one product for all)
+from tests.ui.reports_steps import api_as
+from tests.ui.test_reports import TODAY, demo_product  # noqa: F401  (module fixture: one product for all)
 
 STAFF_NAME = re.compile("|".join(re.escape(n) for n in STAFF_NAMES))
 SIZES = {"phone": {"width": 412, "height": 915}, "laptop": {"width": 1280, "height": 800}}

@@ -18,8 +18,10 @@ import pytest
 from audit_app.i18n import t
 from sync_server.demo import DUPLICATE_SITE
 from tests.ui.phone import Phone
-from tests.ui.product import Product, demo_tokens
-from tests.ui.reports_steps import compliance, enrol, fresh_link, open_reports, percent, period_params, settle
+from tests.ui.product import Product
+from tests.ui.reports_steps import (
+    api_as, compliance, enrol, fresh_link, open_reports, percent, period_params, pinned_demo_product, settle,
+)
 
 TODAY = dt.date(2026, 3, 1)
 MANAGER_VIEWPORT = {"width": 1280, "height": 800}
@@ -29,16 +31,7 @@ MAX_WHEEL_STEPS = 60
 
 @pytest.fixture(scope="module")
 def queue_product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Product]:
-    running = Product(tmp_path_factory.mktemp("queue-product"), today=TODAY)
-    try:
-        yield running.start(demo_visits=150)
-    finally:
-        running.stop()
-
-
-def api_as(product: Product, who: str) -> httpx.Client:
-    return httpx.Client(base_url=product.server_url + "/api/v1", timeout=30.0,
-                        headers={"Authorization": f"Bearer {demo_tokens(product.demo_output)[who]}"})
+    yield from pinned_demo_product(tmp_path_factory.mktemp("queue-product"), TODAY)
 
 
 def duplicate_in_period(api: httpx.Client, period: dict[str, str]) -> dict:
