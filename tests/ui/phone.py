@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops
 from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from audit_app.i18n import t
 
@@ -146,6 +147,24 @@ class Phone:
 
     def tap_button(self, name: str | re.Pattern[str], exact: bool = True) -> None:
         self.tap(self.button(name, exact=exact).first)
+
+    def tap_until(self, target: Locator, shows: Locator, *, tries: int = 3,
+                  patience_ms: int = 8_000) -> None:
+        """Tap `target` until `shows` (a control or text of the screen the tap opens) is in the
+        accessibility tree. On a loaded machine the canvas can stall mid-transition after the
+        picture held still, and Flutter then drops the tap: a tap that opened nothing, while
+        `target` is still there, is tapped again, as a user would."""
+        for _ in range(tries - 1):
+            self.tap(target)
+            try:
+                shows.first.wait_for(timeout=patience_ms)
+                return
+            except PlaywrightTimeout:
+                if not target.is_visible():  # the tap took: the new screen is on its way
+                    shows.first.wait_for()
+                    return
+        self.tap(target)
+        shows.first.wait_for()
 
     def fill(self, target: Locator, text: str) -> None:
         """Focus a Flutter text field and type into it (fill() does not reach Flutter's editor)."""

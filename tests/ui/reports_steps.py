@@ -62,8 +62,8 @@ def enrol(phone: Phone, link: str, lang: str) -> None:
 
 
 def open_reports(phone: Phone, lang: str) -> None:
-    phone.tap_button(t(lang, "reports.open"))
-    phone.wait_for_text(t(lang, "reports.line.target", pct="90"))
+    phone.tap_until(phone.button(t(lang, "reports.open")).first,
+                    phone.text(t(lang, "reports.line.target", pct="90")))
 
 
 def switch(phone: Phone, lang: str, key: str, line_key: str, pct: str) -> None:
