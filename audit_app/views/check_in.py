@@ -52,6 +52,7 @@ def check_in_line(state: AppState) -> ft.Control | None:
                            on_click=on(state.check_in_visit), height=TOUCH,
                            tooltip=t(state.lang, "integrity.check_in.retry"))
              if status not in ("locating", "done") else None)
-    return ft.Row([ft.Icon(ft.Icons.PLACE, size=18), ft.Text(text, size=13, expand=True,
-                                                            key="check-in-status"), retry],
-                  spacing=6)
+    line: list[ft.Control] = [ft.Icon(ft.Icons.PLACE, size=18),
+                              ft.Text(text, size=13, expand=True, key="check-in-status")]
+    # No None among a Row's controls: the web client draws a grey error box for the whole list.
+    return ft.Row(line + ([retry] if retry is not None else []), spacing=6)

@@ -108,3 +108,30 @@ def test_photo_and_note_are_compact_icons_until_used_required_or_failed(state):
     assert "Failed: add a note or photo?" not in names(build(state))
     state.open_note("eye_contact")
     assert card_fields().count("Note") == 2
+
+
+def test_the_check_in_line_shows_each_outcome_without_a_hole_in_the_runner(state):
+    """Seen in Chromium: a finished check-in left a None beside its text (no re-try button), and
+    the web client drew the runner's whole list as a grey box."""
+    from audit_app.state.check_in import Fix, LocationUnavailable
+    from tests.views.test_screens_build import holes
+
+    async def fix() -> Fix:
+        return Fix(lat=31.2304, lon=121.4737, accuracy_m=12.5)
+
+    async def refused() -> Fix:
+        raise LocationUnavailable("denied")
+
+    start_retail_visit(state)
+    shown = {}
+    for status, locate in (("done", fix), ("denied", refused)):
+        state.locate = locate
+        run(state.check_in_visit())
+        view = build(state)
+        assert holes(view) == [], status
+        shown[status] = names(view)
+    state.check_in_status = "locating"
+    assert holes(build(state)) == []
+    assert "Checked in at the site" in shown["done"] and "Check in again" not in shown["done"]
+    assert "No check-in: location permission refused" in shown["denied"]
+    assert "Check in again" in shown["denied"]
