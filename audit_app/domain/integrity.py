@@ -52,12 +52,14 @@ def too_fast(visit: Visit, checklist: Checklist) -> list[Flag]:
     """A visit shorter than the checklist's minimum, or answers tapped faster than readable."""
     flags = []
     minimum = min_duration_s(checklist)
+    times = sorted(obs.recorded_at for obs in visit.observations)
+    # Both rules carry the answers' times: the review queue draws them as a timeline.
     if visit.finished_at is not None:
         duration = (visit.finished_at - visit.started_at).total_seconds()
         if duration < minimum:
             flags.append(Flag("too_fast", {"rule": "duration", "duration_s": round(duration, 1),
-                                           "min_duration_s": minimum}))
-    times = sorted(obs.recorded_at for obs in visit.observations)
+                                           "min_duration_s": minimum,
+                                           "recorded_at": [t.isoformat() for t in times]}))
     if len(times) >= FAST_MIN_ANSWERS:
         gaps = [(later - earlier).total_seconds() for earlier, later in zip(times, times[1:])]
         median = statistics.median(gaps)

@@ -5,6 +5,7 @@ reason. Blocking HTTP runs in a worker thread; the token never appears in an err
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,38 @@ class QueuedFlag:
         in both visits), two for `similar_photo` (this visit's and the other's)."""
         found = [self.evidence.get(key) for key in ("photo", "other_photo")]
         return tuple(sha for sha in found if isinstance(sha, str))
+
+
+@dataclass(frozen=True)
+class AnswerTimeline:
+    """When a `too_fast` visit's answers were recorded: each one's seconds after the first."""
+
+    offsets_s: tuple[float, ...]
+
+    @property
+    def span_s(self) -> float:
+        return self.offsets_s[-1] - self.offsets_s[0]
+
+    @property
+    def positions(self) -> tuple[float, ...]:
+        """Each answer's place along the timeline, 0 (first) to 1 (last)."""
+        span = self.span_s
+        return tuple((offset - self.offsets_s[0]) / span if span else 0.0 for offset in self.offsets_s)
+
+
+def answer_timeline(flag: QueuedFlag) -> AnswerTimeline | None:
+    """The answer timeline a `too_fast` flag carries (None for other flags, or fewer than two
+    readable times: the flag's text still says why)."""
+    times = flag.evidence.get("recorded_at") if flag.code == "too_fast" else None
+    if not isinstance(times, list):
+        return None
+    try:
+        parsed = sorted(dt.datetime.fromisoformat(str(text)) for text in times)
+    except (TypeError, ValueError):
+        return None
+    if len(parsed) < 2:
+        return None
+    return AnswerTimeline(tuple((when - parsed[0]).total_seconds() for when in parsed))
 
 
 @dataclass(frozen=True)

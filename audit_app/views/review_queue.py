@@ -7,7 +7,8 @@ import flet as ft
 
 from audit_app.i18n import t
 from audit_app.state import AppState, Route
-from audit_app.state.review_queue import QUEUE_ROLES, QUEUE_ROUTE, QueuedVisit
+from audit_app.state.durations import format_duration
+from audit_app.state.review_queue import QUEUE_ROLES, QUEUE_ROUTE, AnswerTimeline, QueuedVisit, answer_timeline
 
 from .common import TOUCH, back_button, on, on_value, screen
 from .routes import ScreenEntry, register_screen
@@ -30,6 +31,21 @@ def _evidence(thumbnails: dict[str, bytes], photos: tuple[str, ...], lang: str) 
     return ft.Row(tiles, spacing=8, wrap=True)
 
 
+TIMELINE_WIDTH, TIMELINE_HEIGHT, TICK_WIDTH = 300, 24, 3
+
+
+def _timeline(timeline: AnswerTimeline, lang: str) -> ft.Control:
+    """A `too_fast` visit's answers as ticks along a strip: a burst of taps reads at a glance."""
+    ticks = [ft.Container(left=round(position * (TIMELINE_WIDTH - TICK_WIDTH)), top=4, width=TICK_WIDTH,
+                          height=TIMELINE_HEIGHT - 8, bgcolor=ft.Colors.RED_700, border_radius=1)
+             for position in timeline.positions]
+    caption = t(lang, "integrity.queue.timeline", answers=len(timeline.offsets_s),
+                span=format_duration(timeline.span_s, "min" if timeline.span_s >= 120 else "s", lang))
+    strip = ft.Container(width=TIMELINE_WIDTH, height=TIMELINE_HEIGHT, bgcolor=ft.Colors.BLUE_GREY_50,
+                         border_radius=4, content=ft.Stack(ticks, width=TIMELINE_WIDTH, height=TIMELINE_HEIGHT))
+    return ft.Column([strip, ft.Text(caption, size=12, color=ft.Colors.BLUE_GREY_700)], spacing=2, tight=True)
+
+
 def _card(state: AppState, visit: QueuedVisit) -> ft.Control:
     lang, queue = state.lang, state.review_queue
     site = state.roster.site_name(visit.site_id)
@@ -39,6 +55,9 @@ def _card(state: AppState, visit: QueuedVisit) -> ft.Control:
         evidence = _evidence(queue.thumbnails, flag.photos, lang)
         if evidence is not None:
             flags.append(evidence)
+        timeline = answer_timeline(flag)
+        if timeline is not None:
+            flags.append(_timeline(timeline, lang))
     flags = flags or [ft.Text(t(lang, "integrity.queue.no_flags"), size=13)]
     reason = ft.TextField(label=t(lang, "integrity.queue.reason"), dense=True,
                           value=queue.reasons.get(visit.id, ""),

@@ -110,7 +110,10 @@ def test_a_visit_shorter_than_the_checklist_minimum_is_too_fast(server: Server,
     upload(client, server, long_enough)
     [fast] = flags(client, server, quick["id"])
     assert fast["code"] == "too_fast"
-    assert fast["evidence"] == {"rule": "duration", "duration_s": 30.0, "min_duration_s": 62.0}
+    recorded = sorted(o["recorded_at"] for o in quick["observations"])
+    assert {**fast["evidence"], "recorded_at": sorted(fast["evidence"]["recorded_at"])} == {
+        "rule": "duration", "duration_s": 30.0, "min_duration_s": 62.0,
+        "recorded_at": recorded}  # the answers' times, which the review queue draws as a timeline
     assert flags(client, server, long_enough["id"]) == []
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from audit_app.device import open_device
 from audit_app.state import AppState, DeviceAccess
-from audit_app.state.review_queue import QUEUE_ROUTE
+from audit_app.state.review_queue import QUEUE_ROUTE, QueuedFlag, answer_timeline
 from audit_app.stopwatch import local_now
 from audit_app.sync import Credentials, SyncStatus, run_sync
 from audit_app.sync.credentials import save_credentials
@@ -53,6 +53,11 @@ def test_the_queue_shows_the_duplicate_photo_pair_first_and_a_rejection_takes_a_
         from tests.views.test_screens_build import build, names
         shown = names(build(app))
         assert shown.count("This visit") >= 2 and shown.count("The other visit") >= 2  # caption + image name
+        # ... and a too_fast flag's answers drawn as a timeline, captioned with their count.
+        [fast] = [f for f in queued[plain].flags if f.code == "too_fast"]
+        timeline = answer_timeline(fast)
+        assert timeline is not None and len(timeline.offsets_s) == len(fast.evidence["recorded_at"])
+        assert any(text.startswith(f"Answers over time: {len(timeline.offsets_s)} in ") for text in shown)
         assert not run(app.review_queue.decide(pair[0], "rejected"))
         assert app.error.code == "reason_required" and "原因" in app.error.message("zh-CN")
         app.review_queue.set_reason(pair[0], "same photo as another visit")
@@ -62,3 +67,16 @@ def test_the_queue_shows_the_duplicate_photo_pair_first_and_a_rejection_takes_a_
         assert (stored["state"], stored["reason"]) == ("rejected", "same photo as another visit")
     finally:
         phone.close()
+
+
+def test_a_too_fast_flag_becomes_a_timeline_of_its_answers_and_other_flags_do_not() -> None:
+    times = ["2026-03-01T10:00:00+08:00", "2026-03-01T10:00:30+08:00", "2026-03-01T10:00:07.5+08:00",
+             "2026-03-01T10:00:06+08:00"]
+    timeline = answer_timeline(QueuedFlag("too_fast", "", "", {"rule": "duration", "recorded_at": times}))
+    assert timeline is not None
+    assert timeline.offsets_s == (0.0, 6.0, 7.5, 30.0) and timeline.span_s == 30.0
+    assert timeline.positions == (0.0, 0.2, 0.25, 1.0)
+    assert answer_timeline(QueuedFlag("copied_text", "", "", {"recorded_at": times})) is None
+    assert answer_timeline(QueuedFlag("too_fast", "", "", {"recorded_at": times[:1]})) is None
+    assert answer_timeline(QueuedFlag("too_fast", "", "", {"recorded_at": ["yesterday", times[0]]})) is None
+    assert answer_timeline(QueuedFlag("too_fast", "", "", {"rule": "duration"})) is None  # stored before the times were
