@@ -70,7 +70,8 @@ def _card(state: AppState, visit: QueuedVisit) -> ft.Control:
     return ft.Card(key=f"queue-{visit.id}", content=ft.Container(padding=12, content=ft.Column([
         ft.Text(f"{site} · {visit.started_at[:16].replace('T', ' ')}", weight=ft.FontWeight.W_500),
         ft.Text(visit.auditor_id, size=12, color=ft.Colors.BLUE_GREY_700),
-        *flags, reason,
+        # Its own semantics node: without it the web merges the card's texts into the field's name.
+        *flags, ft.Semantics(container=True, content=reason),
         ft.Row([button("integrity.queue.approve", "approved", ft.Icons.CHECK),
                 button("integrity.queue.has_issues", "has_issues", ft.Icons.REPORT),
                 button("integrity.queue.reject", "rejected", ft.Icons.BLOCK)], wrap=True),

@@ -76,9 +76,12 @@ def test_manager_rejects_a_duplicate_photo_visit_and_the_sites_compliance_is_rec
     phone.wait_for_text(t("en", "integrity.queue.title"))
     # A card reads "<site> · <start>", its flags, then its reason field and decisions.
     title = f"{site_name} · {visit['started_at'][:16].replace('T', ' ')}"
-    reason = phone.page.get_by_role("textbox", name=re.compile("^" + re.escape(title)))
-    reason.wait_for()
-    card = phone.page.locator("flt-semantics", has=reason).last
+    # The web reads the card's texts as one label; its reason field is named "Reason" alone.
+    reason_name = t("en", "integrity.queue.reason")
+    card = phone.page.get_by_label(re.compile(re.escape(title))).filter(
+        has=phone.page.get_by_role("textbox", name=reason_name, exact=True)).last
+    card.wait_for()
+    reason = card.get_by_role("textbox", name=reason_name, exact=True)
     photos = card.get_by_role("img")
     photos.nth(1).wait_for()
     scroll_into_view(phone, photos.nth(0))
@@ -92,7 +95,7 @@ def test_manager_rejects_a_duplicate_photo_visit_and_the_sites_compliance_is_rec
 
     phone.fill(reason, "same photo as another visit")
     phone.tap(card.get_by_role("button", name=t("en", "integrity.queue.reject"), exact=True))
-    phone.page.get_by_role("textbox", name=re.compile("^" + re.escape(title))).wait_for(state="detached")
+    phone.page.get_by_label(re.compile(re.escape(title))).last.wait_for(state="detached")
 
     with api_as(queue_product, "demo-manager") as api:
         stored = api.get(f"/visits/{visit['id']}").raise_for_status().json()["review"]
