@@ -1,20 +1,22 @@
 """`GET /reports/actions` as SQL over the `actions` rows' derived figures.
 
 Counts per status, overdue and the first re-check results are one GROUP BY; the median days to
-resolve is a window query (row numbers per group, the middle one or two averaged), which both
-SQLite (≥ 3.25) and PostgreSQL run. The rows are built to match the domain's `report_row`
+resolve is two percentile_disc aggregates on PostgreSQL and a window query on SQLite (row
+numbers per group, the middle one or two averaged). The rows are built to match the domain's `report_row`
 definition, and a test checks them against a recomputation from the events."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy import ColumnElement, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from audit_app.domain.actions import STATUSES, STILL_OPEN, ActionReportRow
 
+from .action_store import REJECTED_VISITS
 from .reports import ReportFilters
 from .tables import Action, ObservationRow, Site, VisitRevision
 
@@ -29,7 +31,8 @@ def _key(group_by: ActionGroupBy) -> Any:
 
 def action_conditions(filters: ReportFilters) -> list[ColumnElement[bool]]:
     """The compliance report filters applied to actions: dates are creation dates; checklist,
-    staff and auditor are those of the visit (and failed observation) the action came from."""
+    staff and auditor are those of the visit (and failed observation) the action came from;
+    actions raised from a rejected visit are left out unless `include_rejected`."""
     conditions: list[ColumnElement[bool]] = []
     if filters.date_from is not None:
         conditions.append(ACTIONS.c.created_on >= filters.date_from)
@@ -39,6 +42,8 @@ def action_conditions(filters: ReportFilters) -> list[ColumnElement[bool]]:
         conditions.append(ACTIONS.c.site_id == filters.site_id)
     if filters.region is not None:
         conditions.append(ACTIONS.c.site_id.in_(select(Site.id).where(Site.region == filters.region)))
+    if not filters.include_rejected:  # an action raised from a rejected visit leaves the numbers
+        conditions.append(or_(ACTIONS.c.visit_id.is_(None), ACTIONS.c.visit_id.not_in(REJECTED_VISITS)))
     latest = VisitRevision.is_latest.is_(True)
     if filters.checklist_id is not None:
         conditions.append(ACTIONS.c.visit_id.in_(select(VisitRevision.visit_id).where(
@@ -109,3 +114,12 @@ def _labels(session: Session, group_by: ActionGroupBy, rows: dict[Any, Any]) -> 
         return {}
     return dict(session.execute(select(Site.id, Site.name).where(Site.id.in_(
         [key for key in rows if key is not None]))).all())
+
+
+def excluded_rejected_actions(session: Session, filters: ReportFilters) -> int:
+    """How many actions matching `filters` the report left out for coming from a rejected visit."""
+    if filters.include_rejected:
+        return 0
+    everything = dataclasses.replace(filters, include_rejected=True)
+    return session.scalar(select(func.count()).select_from(ACTIONS).where(
+        *action_conditions(everything), ACTIONS.c.visit_id.in_(REJECTED_VISITS))) or 0

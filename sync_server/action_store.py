@@ -6,7 +6,11 @@ row on SQLite and PostgreSQL alike, the new event's `seq` is the claimed count, 
 is re-derived from the stored events plus the new one with the domain's rules. The derived
 figures are written back to the action row in the same transaction, so they never disagree
 with the history. Automatic re-checks (`recheck_after_visit`) run inside the transaction that
-stores a visit, so a visit and the events it causes commit together."""
+stores a visit, so a visit and the events it causes commit together.
+
+Rejected visits leave the numbers here too: an event decided by a visit whose review is
+`rejected` stays in the history with `counted: false`, and the status is derived from the
+counted events only (`recount_actions_decided_by`, run whenever a visit's review changes)."""
 
 from __future__ import annotations
 
@@ -23,7 +27,9 @@ from audit_app.domain.actions import (
     STILL_OPEN, SYSTEM, ActionEvent, NewAction, NewEvent, Status, action_figures, event_problems,
 )
 
-from .tables import Action, ActionEventRow, ActionPhoto
+from .tables import Action, ActionEventRow, ActionPhoto, VisitHead
+
+REJECTED_VISITS = select(VisitHead.id).where(VisitHead.review_state == "rejected")
 
 
 def body_hash(model: NewAction | NewEvent) -> str:
@@ -50,15 +56,22 @@ def insert_action(session: Session, action: NewAction, created_by: str, now: dt.
 
 
 def stored_events(session: Session, action_id: str) -> list[ActionEvent]:
-    rows = session.scalars(select(ActionEventRow).where(ActionEventRow.action_id == action_id)
+    """Every event of the action in order; those decided by a rejected visit not `counted`."""
+    rows = session.execute(select(ActionEventRow, VisitHead.review_state)
+                           .outerjoin(VisitHead, VisitHead.id == ActionEventRow.visit_id)
+                           .where(ActionEventRow.action_id == action_id)
                            .order_by(ActionEventRow.seq))
-    return [event_from_row(row) for row in rows]
+    return [event_from_row(row, counted=review_state != "rejected") for row, review_state in rows]
 
 
-def event_from_row(row: ActionEventRow) -> ActionEvent:
+def counted_events(session: Session, action_id: str) -> list[ActionEvent]:
+    return [event for event in stored_events(session, action_id) if event.counted]
+
+
+def event_from_row(row: ActionEventRow, *, counted: bool = True) -> ActionEvent:
     return ActionEvent(id=row.id, type=row.type, note=row.note, cause=row.cause,  # type: ignore[arg-type]
                        root_cause=row.root_cause, photos=json.loads(row.photos), at=utc(row.at),
-                       by=row.by, visit_id=row.visit_id)
+                       by=row.by, visit_id=row.visit_id, counted=counted)
 
 
 class EventRefused(Exception):
@@ -81,7 +94,7 @@ def append_event(session: Session, action_id: str, event: NewEvent, by: str, now
     if claimed is None:
         raise LookupError(action_id)
     seq, created_at = claimed
-    history: Sequence[NewEvent] = stored_events(session, action_id)
+    history: Sequence[NewEvent] = counted_events(session, action_id)
     status = action_figures(utc(created_at), history).status
     problems = event_problems(status, event, photo_required=photo_required)
     if problems:
@@ -96,12 +109,33 @@ def append_event(session: Session, action_id: str, event: NewEvent, by: str, now
     if cited:
         connection.execute(insert(ActionPhoto.__table__),
                            [{"event_id": event.id, "sha256": sha} for sha in cited])
-    figures = action_figures(utc(created_at), [*history, event])
+    return _write_figures(session, action_id, utc(created_at), [*history, event])
+
+
+def _write_figures(session: Session, action_id: str, created_at: dt.datetime,
+                   counted: Sequence[NewEvent]) -> Status:
+    figures = action_figures(created_at, counted)
     session.execute(update(Action).where(Action.id == action_id).values(
         status=figures.status, last_resolved_at=figures.last_resolved_at,
         days_to_resolve=figures.days_to_resolve, closed_on=figures.closed_on,
         first_recheck=figures.first_recheck))
     return figures.status
+
+
+def recount_actions_decided_by(session: Session, visit_id: str) -> int:
+    """Derive again the status of every action an event of `visit_id` decided, after the
+    visit's review changed (rejected: its events stop counting; any other state: they count
+    again). The caller's transaction commits. Returns how many actions were recounted."""
+    decided = session.scalars(select(ActionEventRow.action_id).distinct()
+                              .where(ActionEventRow.visit_id == visit_id)
+                              .order_by(ActionEventRow.action_id)).all()
+    for action_id in decided:
+        # Claim the row first, as an append does, so a concurrent append cannot interleave.
+        created_at = session.execute(update(Action).where(Action.id == action_id)
+                                     .values(event_count=Action.event_count)
+                                     .returning(Action.created_at)).scalar_one()
+        _write_figures(session, action_id, utc(created_at), counted_events(session, action_id))
+    return len(decided)
 
 
 def system_event_id(action_id: str, visit_id: str) -> str:

@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from .action_store import recount_actions_decided_by
 from .schemas import ReviewChange, ReviewPublic
 from .tables import VisitHead, VisitReview
 
@@ -33,9 +34,11 @@ def review_history(session: Session, visit_id: str) -> list[ReviewChange]:
 
 def set_review(session: Session, head: VisitHead, state: str, reason: str | None,
                reviewer_id: str, now: dt.datetime) -> None:
-    """Record a review of the visit's latest revision (the caller commits)."""
+    """Record a review of the visit's latest revision (the caller commits). The actions its
+    re-checks decided are derived again: a rejected visit's verdicts stop counting."""
     session.execute(update(VisitHead).where(VisitHead.id == head.id).values(
         review_state=state, review_reason=reason, reviewed_by=reviewer_id, reviewed_at=now))
     session.execute(insert(VisitReview), [{
         "visit_id": head.id, "revision": head.latest_revision, "state": state, "reason": reason,
         "reviewer_id": reviewer_id, "at": now}])
+    recount_actions_decided_by(session, head.id)

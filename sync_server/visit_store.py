@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from audit_app.domain import Checklist, Outcome, Visit, VisitScore, canonical_json, content_hash, score_visit
 
-from .action_store import recheck_after_visit
+from .action_store import recheck_after_visit, recount_actions_decided_by
 from .errors import REVISION_CONFLICT, STALE_REVISION, VISIT_ID_TAKEN, ApiError
 from .integrity import SitePoint, store_revision_flags, text_rows
 from .tables import ObservationRow, Photo, VisitHead, VisitPhoto, VisitReview, VisitRevision, VisitText
@@ -142,6 +142,8 @@ def _write_revision(session: Session, visit: Visit, rows: Rows, now: dt.datetime
             "visit_id": visit.id, "revision": visit.revision, "state": "received",
             "reason": f"revision {visit.revision} replaced a {state} revision",
             "reviewer_id": None, "at": now})
+        if state == "rejected":  # its earlier re-checks count again, as the visit does
+            recount_actions_decided_by(session, visit.id)
     session.execute(update(VisitRevision).where(VisitRevision.visit_id == visit.id)
                     .values(is_latest=False))
     session.execute(update(ObservationRow).where(ObservationRow.visit_id == visit.id)

@@ -85,6 +85,9 @@ class ActionEvent(NewEvent):
 
     by: str
     visit_id: VisitId | None = None
+    # False for a re-check by a visit a manager has since rejected: the event stays in the
+    # history (nothing is deleted) and the action's status is derived without it.
+    counted: bool = True
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from audit_app.domain.actions import ActionReportRow
 
-from ..action_reports import ActionGroupBy, action_report_rows
+from ..action_reports import ActionGroupBy, action_report_rows, excluded_rejected_actions
 from ..deps import ClockDep, SessionDep
 from ..errors import error_responses
 from .reports import Filters
@@ -23,6 +23,8 @@ class ActionReport(BaseModel):
     group_by: ActionGroupBy
     today: dt.date
     rows: list[ActionReportRow]
+    # Actions raised from rejected visits that the rows leave out (0 with include_rejected).
+    excluded_rejected: int = 0
 
 
 @router.get("/actions")
@@ -34,4 +36,5 @@ def actions_report(session: SessionDep, clock: ClockDep, filters: Filters,
     verified at the first re-check, per group (sorted by key)."""
     day = today or clock().date()
     return ActionReport(group_by=group_by, today=day,
-                        rows=action_report_rows(session, group_by, filters, day))
+                        rows=action_report_rows(session, group_by, filters, day),
+                        excluded_rejected=excluded_rejected_actions(session, filters))
