@@ -36,6 +36,7 @@ def review_view(state: AppState, services) -> ft.View:
     model = review_model(session.checklist, session.visit, lang)
     editable = session.editable
     score_colour = FAIL_COLOUR if model.knocked_out else PASS_COLOUR
+    review_note = state.home.review_line(lang, session.visit.id)
     summary = ft.Container(
         padding=ft.Padding.all(12), border_radius=12, bgcolor=ft.Colors.BLUE_GREY_50,
         content=ft.Column([c for c in [
@@ -47,6 +48,8 @@ def review_view(state: AppState, services) -> ft.View:
                     ft.Container(ft.Text(state_label(lang, session.state), color=ft.Colors.WHITE, size=13),
                                  bgcolor=STATE_COLOURS[session.state], border_radius=12,
                                  padding=ft.Padding.symmetric(vertical=4, horizontal=10))]),
+            # The manager's verdict on the synced visit, as Home shows it ("Rejected: …").
+            ft.Text(review_note, color=FAIL_COLOUR, key="server-review") if review_note else None,
         ] if c is not None], spacing=6))
     missing = [_line(state, line, ft.Icons.ERROR_OUTLINE, ft.Colors.ORANGE_800, editable) for line in model.missing]
     knockouts = [_line(state, line, ft.Icons.DANGEROUS, FAIL_COLOUR, editable) for line in model.knockouts]

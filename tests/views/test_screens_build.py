@@ -156,3 +156,19 @@ def test_review_offers_the_pdf_only_for_a_synced_visit_of_a_connected_phone(stat
     assert "Save this visit as PDF" in names(build(state))
     state.prefs = state.prefs.model_copy(update={"offline_only": True})
     assert "Save this visit as PDF" not in names(build(state))
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("en", "Rejected: photo from another shop"),
+                                             ("zh-CN", "已拒绝：photo from another shop")])
+def test_a_synced_visit_the_manager_rejected_says_so_on_its_review_screen(state, lang, shown):
+    from audit_app.state.app_state import HomeModel
+    from audit_app.store import VisitState
+    from audit_app.sync.review_states import ReviewOutcome
+    run(state.set_language(lang))
+    start_retail_visit(state)
+    state.visit.state = VisitState.SYNCED
+    state.review()
+    assert shown not in names(build(state))
+    state.home = HomeModel.of([], {state.visit.visit.id: ReviewOutcome(state="rejected",
+                                                                        reason="photo from another shop")})
+    assert shown in names(build(state))
