@@ -48,14 +48,19 @@ class ActionView:
     refused: dict[str, list[dict[str, Any]]]  # id → the server's problems
 
     @property
+    def counted(self) -> list[ActionEvent]:
+        """The events the status derives from: not a re-check by a since-rejected visit."""
+        return [event for event in self.history if event.counted]
+
+    @property
     def status(self) -> Status:
-        return action_figures(self.action.created_at, self.history).status
+        return action_figures(self.action.created_at, self.counted).status
 
     def overdue(self, today: date) -> bool:
         return is_overdue(self.status, self.action.due_on, today)
 
     def days_open(self, today: date) -> int:
-        closed = action_figures(self.action.created_at, self.history).closed_on
+        closed = action_figures(self.action.created_at, self.counted).closed_on
         return days_open(self.action.created_at.date(), closed, today)
 
     @property
@@ -158,7 +163,9 @@ class ActionBook:
         if copy is not None:
             action = NewAction.model_validate({k: copy[k] for k in NewAction.model_fields})
             created_by = str(copy["created_by"])
-            history = [ActionEvent.model_validate(e) for e in copy.get("history", [])]
+            # Only the fields this app knows: a newer server may add some (docs/actions.md).
+            history = [ActionEvent.model_validate({k: v for k, v in e.items() if k in ActionEvent.model_fields})
+                       for e in copy.get("history", [])]
         elif made is not None:
             action, created_by, history = NewAction.model_validate(made["body"]), made["by"], []
         else:
