@@ -18,6 +18,7 @@ in the same transaction sees the winner. UNIQUE(visit_id, revision) is the final
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -26,7 +27,9 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from audit_app.domain import Checklist, Outcome, Visit, VisitScore, canonical_json, content_hash, score_visit
+from audit_app.domain import (
+    Checklist, Outcome, Visit, VisitScore, canonical_hash, canonical_json, score_visit,
+)
 
 from .action_store import recheck_after_visit, sites_with_open_actions
 from .db import begin_writing
@@ -103,15 +106,17 @@ def _existing(session: Session, prepared: PreparedRevision) -> StoredRevision | 
 
 
 def revision_rows(visit: Visit, score: VisitScore, digest: str, auditor_id: str,
-                     now: dt.datetime) -> tuple[dict[str, object], list[dict[str, object]]]:
-    """The `visit_revisions` row and the `observations` rows of one revision."""
+                  now: dt.datetime, body: str | None = None) -> tuple[dict[str, object], list[dict[str, object]]]:
+    """The `visit_revisions` row and the `observations` rows of one revision (`body`: its
+    canonical JSON, if already made)."""
     started_utc = visit.started_at.astimezone(dt.UTC)
     local_date = visit.started_at.date()  # the date in the visit's own UTC offset
     revision = {
         "visit_id": visit.id, "revision": visit.revision, "auditor_id": auditor_id,
         "site_id": visit.site_id, "checklist_id": visit.checklist_id,
         "checklist_version": visit.checklist_version, "started_at": started_utc,
-        "started_local_date": local_date, "content_hash": digest, "body": canonical_json(visit),
+        "started_local_date": local_date, "content_hash": digest,
+        "body": body if body is not None else canonical_json(visit),
         "received_at": now, "applicable": score.applicable, "passed": score.passed,
         "score": score.score, "visit_score": score.visit_score, "knocked_out": score.knocked_out,
         "scored_observations": len(score.observations),
@@ -134,9 +139,10 @@ def prepare_revision(visit: Visit, checklist: Checklist, auditor_id: str, now: d
                      site: SitePoint, *, signals: bool = True) -> PreparedRevision:
     """`visit` (already checked) ready to store for `auditor_id`, received `now`; `site` is where
     its site is (the check-in flags); `signals` off: no integrity flags."""
-    digest = content_hash(visit)
+    body = canonical_json(visit)
+    digest = canonical_hash(body)
     revision, observations = revision_rows(visit, score_visit(visit, checklist), digest,
-                                           auditor_id, now)
+                                           auditor_id, now, body)
     return PreparedRevision(
         visit=visit, checklist=checklist, auditor_id=auditor_id, received_at=now, digest=digest,
         revision_row=revision, observation_rows=observations, text_rows=text_rows(visit, checklist),
@@ -144,28 +150,31 @@ def prepare_revision(visit: Visit, checklist: Checklist, auditor_id: str, now: d
         cross_flags=signals and needs_lookups(visit, checklist))
 
 
-def _insert_rows(session: Session, prepared: PreparedRevision) -> None:
-    # Core inserts on the tables: the ORM's unit of work adds nothing for rows never read back,
-    # and this is the hot path of every upload.
-    connection, visit = session.connection(), prepared.visit
-    connection.execute(insert(VisitRevision.__table__), prepared.revision_row)
-    if prepared.observation_rows:
-        connection.execute(insert(ObservationRow.__table__), prepared.observation_rows)
-    cited = sorted({photo.sha256 for photo in visit.photos})
-    if cited:
-        connection.execute(insert(VisitPhoto.__table__), [
-            {"visit_id": visit.id, "revision": visit.revision, "sha256": sha} for sha in cited])
-    if prepared.text_rows:  # the copied_text index, written with the revision (integrity.py)
-        connection.execute(insert(VisitText.__table__), prepared.text_rows)
+def _insert_rows(session: Session, revisions: Sequence[PreparedRevision]) -> None:
+    """The rows of `revisions` (not their head rows), one executemany per table.
+
+    Core inserts on the tables: the ORM's unit of work adds nothing for rows never read back,
+    and this is the hot path of every upload."""
+    connection = session.connection()
+    connection.execute(insert(VisitRevision.__table__), [p.revision_row for p in revisions])
+    for table, rows in (
+            (ObservationRow.__table__, [row for p in revisions for row in p.observation_rows]),
+            (VisitPhoto.__table__, [{"visit_id": p.visit.id, "revision": p.visit.revision, "sha256": sha}
+                                    for p in revisions
+                                    for sha in sorted({photo.sha256 for photo in p.visit.photos})]),
+            # the copied_text index, written with the revision (integrity.py, Timing)
+            (VisitText.__table__, [row for p in revisions for row in p.text_rows]),
+            (VisitFlag.__table__, [row for p in revisions for row in p.own_flags or []])):
+        if rows:
+            connection.execute(insert(table), rows)
 
 
-def _write_new_visit(session: Session, prepared: PreparedRevision) -> None:
-    """A visit id the server has never seen: its head row first (IntegrityError if it exists)."""
-    visit = prepared.visit
-    session.connection().execute(insert(VisitHead.__table__), {
-        "id": visit.id, "auditor_id": prepared.auditor_id, "latest_revision": visit.revision,
-        "created_at": prepared.received_at})
-    _insert_rows(session, prepared)
+def _write_new_visits(session: Session, revisions: Sequence[PreparedRevision]) -> None:
+    """Visit ids the server has never seen: head rows first (IntegrityError if one exists)."""
+    session.connection().execute(insert(VisitHead.__table__), [
+        {"id": p.visit.id, "auditor_id": p.auditor_id, "latest_revision": p.visit.revision,
+         "created_at": p.received_at} for p in revisions])
+    _insert_rows(session, revisions)
 
 
 def _write_revision(session: Session, prepared: PreparedRevision) -> None:
@@ -191,37 +200,35 @@ def _write_revision(session: Session, prepared: PreparedRevision) -> None:
                     .values(is_latest=False))
     session.execute(update(ObservationRow).where(ObservationRow.visit_id == visit.id)
                     .values(is_latest=False))
-    _insert_rows(session, prepared)
-
-
-def _after_write(session: Session, prepared: PreparedRevision, recheck: bool) -> None:
-    """In the revision's savepoint: the site's corrective actions re-checked by it, and its own
-    integrity flags."""
-    visit = prepared.visit
-    if recheck:
-        outcomes = {str(row["item_key"]): str(row["outcome"]) for row in prepared.observation_rows}
-        recheck_after_visit(session, visit.id, visit.site_id, visit.started_at,
-                            visit.finished_at or visit.started_at, outcomes, prepared.received_at)
-    if prepared.own_flags is None:
-        return
-    if visit.revision > 1 and not prepared.cross_flags:
+    if prepared.own_flags is not None and not prepared.cross_flags:
         # What other visits said about its earlier revisions goes (store_cross_flags does this
         # for a revision it looks up, with what replaces it).
         session.execute(delete(VisitFlag).where(VisitFlag.other_visit_id == visit.id))
-    if prepared.own_flags:
-        session.connection().execute(insert(VisitFlag.__table__), prepared.own_flags)
+    _insert_rows(session, [prepared])
 
 
-def _store_one(session: Session, prepared: PreparedRevision, recheck: bool) -> StoredRevision | ApiError:
+def _recheck(session: Session, prepared: PreparedRevision) -> None:
+    """In the revision's savepoint: the site's corrective actions re-checked by it."""
+    visit = prepared.visit
+    outcomes = {str(row["item_key"]): str(row["outcome"]) for row in prepared.observation_rows}
+    recheck_after_visit(session, visit.id, visit.site_id, visit.started_at,
+                        visit.finished_at or visit.started_at, outcomes, prepared.received_at)
+
+
+def _store_one(session: Session, prepared: PreparedRevision, recheck: bool,
+               head_stored: bool) -> StoredRevision | ApiError:
+    """One revision in savepoints of its own: created, replayed or refused. `head_stored`: the
+    visit's head row was there when the transaction began (heads are never removed)."""
     created = StoredRevision("created", prepared.visit.revision, prepared.received_at)
-    # Most uploads are a visit's first: try that before reading anything.
-    try:
-        with session.begin_nested():
-            _write_new_visit(session, prepared)
-            _after_write(session, prepared, recheck)
-        return created
-    except IntegrityError:
-        pass  # the head row exists: a replay, a conflict or a new revision
+    if not head_stored:  # a visit's first revision: try that before reading anything
+        try:
+            with session.begin_nested():
+                _write_new_visits(session, [prepared])
+                if recheck:
+                    _recheck(session, prepared)
+            return created
+        except IntegrityError:
+            pass  # the head row exists now: a replay, a conflict or a new revision
     for _attempt in range(MAX_ATTEMPTS):
         try:
             existing = _existing(session, prepared)
@@ -232,25 +239,62 @@ def _store_one(session: Session, prepared: PreparedRevision, recheck: bool) -> S
         try:
             with session.begin_nested():
                 _write_revision(session, prepared)
-                _after_write(session, prepared, recheck)
+                if recheck:
+                    _recheck(session, prepared)
         except (IntegrityError, _LostRace):
             continue
         return created
     return ApiError(409, REVISION_CONFLICT, "the visit kept changing while it was stored; retry")
 
 
+def _stored_heads(session: Session, prepared: Sequence[PreparedRevision]) -> set[str]:
+    ids = sorted({p.visit.id for p in prepared})
+    return set(session.scalars(select(VisitHead.id).where(VisitHead.id.in_(ids))))
+
+
+def _plain_first_revisions(prepared: Sequence[PreparedRevision], stored: set[str],
+                           acted: set[str]) -> list[int]:
+    """The revisions that can be written together: of visit ids without a head row (`stored`,
+    read in the write transaction), each once in the batch, at sites with nothing to re-check."""
+    times = Counter(p.visit.id for p in prepared)
+    return [index for index, p in enumerate(prepared)
+            if times[p.visit.id] == 1 and p.visit.id not in stored
+            and p.visit.site_id not in acted]
+
+
 def store_revisions(sessions: sessionmaker[Session],
                     prepared: Sequence[PreparedRevision]) -> list[StoredRevision | ApiError]:
-    """Store `prepared` in order, in one transaction with a savepoint per revision: each is
-    created, replayed, or refused with its 409 (then nothing of it is written). An unexpected
-    database error rolls back the whole transaction and is raised."""
+    """Store `prepared` in one transaction: each revision created, replayed, or refused with
+    its 409 (then nothing of it is written). An unexpected database error rolls back the whole
+    transaction and is raised.
+
+    The usual batch is all first revisions: those are written together, one INSERT per table in
+    one savepoint. Should that fail (on PostgreSQL another upload of one of them may have
+    committed since the read; or a row is refused), the savepoint is rolled back and each of
+    them goes its own way, in a savepoint of its own, as the others do from the start. Writing
+    them first changes no outcome: they share no row with the others, and re-checks only run on
+    the one-by-one path."""
     if not prepared:
         return []
     with sessions() as session, session.begin():
         begin_writing(session)
         # A visit never adds an action, so sites without one to re-check keep having none.
         acted = sites_with_open_actions(session, [p.visit.site_id for p in prepared])
-        return [_store_one(session, p, p.visit.site_id in acted) for p in prepared]
+        stored = _stored_heads(session, prepared)
+        together = _plain_first_revisions(prepared, stored, acted)
+        outcomes: dict[int, StoredRevision | ApiError] = {}
+        if together:
+            try:
+                with session.begin_nested():
+                    _write_new_visits(session, [prepared[index] for index in together])
+                outcomes = {index: StoredRevision("created", prepared[index].visit.revision,
+                                                  prepared[index].received_at)
+                            for index in together}
+            except IntegrityError:
+                pass
+        return [outcomes[index] if index in outcomes
+                else _store_one(session, p, p.visit.site_id in acted, p.visit.id in stored)
+                for index, p in enumerate(prepared)]
 
 
 @dataclass(frozen=True)
