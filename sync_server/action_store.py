@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -143,6 +143,16 @@ def system_event_id(action_id: str, visit_id: str) -> str:
     storing the visit again (a replay, a new revision) never adds a second one."""
     digest = hashlib.sha256(f"recheck/{action_id}/{visit_id}".encode()).digest()
     return str(uuid.UUID(bytes=digest[:16], version=4))
+
+
+def sites_with_open_actions(session: Session, site_ids: Iterable[str]) -> set[str]:
+    """The sites among `site_ids` with an action a visit could re-check (resolved or still
+    open): a batch of visits asks once and re-checks only at those sites."""
+    wanted = sorted(set(site_ids))
+    if not wanted:
+        return set()
+    return set(session.scalars(select(Action.site_id).distinct().where(
+        Action.site_id.in_(wanted), Action.status.in_(["resolved", *sorted(STILL_OPEN)]))))
 
 
 def recheck_after_visit(session: Session, visit_id: str, site_id: str, started_at: dt.datetime,

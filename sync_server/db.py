@@ -46,6 +46,18 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.close()
 
 
+def begin_writing(session: Session) -> None:
+    """Open the session's new transaction as a writer. On SQLite that is BEGIN IMMEDIATE: the
+    write lock is taken (waiting up to the busy timeout) before anything is read, and the
+    savepoints that follow nest in this one transaction. pysqlite's legacy transaction control,
+    which the rest of the server keeps, emits no BEGIN before a SAVEPOINT, so without it the
+    first savepoint's RELEASE would commit on its own (SQLAlchemy's SQLite dialect docs,
+    "Transactions with SQLite and the sqlite3 driver"); COMMIT and ROLLBACK still come from the
+    driver. On PostgreSQL the driver's BEGIN is all it takes."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 

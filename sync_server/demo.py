@@ -1,8 +1,7 @@
 """Demo data: sites, staff, users and a few hundred synthetic visits, so a manager sees a real
 report on first run (`audit-server demo`, and `make run`).
 
-Visits are stored through the same code path as `PUT /visits/{id}` (`upload_problems`, then
-`store_visit`), so every outcome and score comes from the domain. Visit ids are derived from
+Visits are stored through the same code path as `PUT /visits/{id}` (`visit_ingest.ingest`), so every outcome and score comes from the domain. Visit ids are derived from
 the seed and the visit's number, so a second run stores nothing twice; the demo users get fresh
 tokens on every run (a token is shown once and stored only as a hash, so the old one is
 replaced and stops working) and a fresh one-time enrolment code each, printed as an app link.
@@ -32,13 +31,13 @@ from .db import make_engine, make_session_factory
 from .demo_photos import jpeg, scene
 from .demo_actions import add_demo_actions
 from .enrolment import enrolment_link, issue_code
+from .errors import ApiError
 from .integrity import index_photo
 from .photo_store import check_image, store_photo
 from .review import set_review
 from .settings import Settings
 from .tables import ObservationRow, Site, Staff, User, VisitHead
-from .visit_checks import upload_problems
-from .visit_store import store_visit
+from .visit_ingest import Upload, ingest
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
@@ -305,11 +304,10 @@ def _store_visits(sessions: sessionmaker[Session], settings: Settings, count: in
             photo = _visit_photo(sessions, settings, store, picture, now)
         visit = _demo_visit(number, seed, checklist, site, staff_of[site[0]], photo, today, rng)
         visit = _crafted(visit, number, site[0], rng, now)
-        with sessions() as session:
-            stored_checklist, problems = upload_problems(session, cache, visit.id, visit)
-        if problems or stored_checklist is None:
-            raise DemoError(f"demo visit {visit.id} is invalid: {[p.message for p in problems]}")
-        store_visit(sessions, visit, stored_checklist, rng.choice(AUDITORS), now)
+        (outcome,) = ingest(sessions, cache, [Upload(visit.id, visit)], rng.choice(AUDITORS),
+                            lambda: now)
+        if isinstance(outcome, ApiError):
+            raise DemoError(f"demo visit {visit.id} is invalid: {[p.message for p in outcome.details]}")
         if number in REVIEWS:
             state, reason = REVIEWS[number]
             with sessions.begin() as session:

@@ -4,12 +4,16 @@ The rules that need only the visit are in `audit_app.domain.integrity`; this mod
 cross-visit ones, each an index lookup: `duplicate_photo` (visit_photos by sha256),
 `copied_text` (visit_texts by text hash), `similar_photo` (photo_hashes by band).
 
-Timing: a revision's photo and text index rows are written with the revision; its flags are
-computed right after it commits, and written in a transaction of their own (none when there is
-nothing to write, the usual honest first revision). Of two visits stored at once,
-the one whose flags are computed second therefore sees the other, and a cross-visit flag is
-written on both visits. A photo uploaded after its visit gets its similarity checked when it
-arrives. Flags never change a score."""
+Timing: a revision's photo and text index rows are written with the revision, and so are the
+flags that need only the visit (too_fast, clock_skew, the check-in flags): in its own
+transaction, or its savepoint of a batch's transaction. The cross-visit flags are computed after
+that transaction commits, and written in one transaction per request (none when no stored visit
+cites a photo or a comparable text, the usual honest visit). Of two visits stored at once, the
+one whose flags are computed second therefore sees the other, and a cross-visit flag is written
+on both visits; computed inside the storing transaction, two PostgreSQL transactions (read
+committed) storing copies at once would each miss the other's uncommitted rows. Within a batch,
+a visit pairs only with the batch's earlier visits, as one PUT after another would have. A photo
+uploaded after its visit gets its similarity checked when it arrives. Flags never change a score."""
 
 from __future__ import annotations
 
@@ -114,13 +118,15 @@ def _pair(code: str, own: tuple[str, int], other: tuple[str, int],
          "evidence": json.dumps({**other_evidence, "other_visit": own[0]}, sort_keys=True)}]
 
 
-def _similar_rows(session: Session, own: tuple[str, int], photos: dict[str, int]) -> list[dict[str, object]]:
-    """`similar_photo` rows for the revision `own` whose photos have these hashes."""
+def _similar_rows(session: Session, own: tuple[str, int], photos: dict[str, int],
+                  later: frozenset[str] = frozenset()) -> list[dict[str, object]]:
+    """`similar_photo` rows for the revision `own` whose photos have these hashes (not with the
+    visits in `later`)."""
     rows: list[dict[str, object]] = []
     for sha, value in sorted(photos.items()):
         near = {other: d for other, d in similar_hashes(session, value).items() if other != sha}
         for visit_id, revision, other_sha in _latest_citing(session, near):
-            if visit_id != own[0]:
+            if visit_id != own[0] and visit_id not in later:
                 distance = near[other_sha]
                 rows += _pair("similar_photo", own, (visit_id, revision),
                               {"photo": sha, "other_photo": other_sha, "distance": distance},
@@ -128,20 +134,30 @@ def _similar_rows(session: Session, own: tuple[str, int], photos: dict[str, int]
     return rows
 
 
-def store_revision_flags(sessions: sessionmaker[Session], visit: Visit, checklist: Checklist,
-                         received_at: dt.datetime, site: SitePoint | None = None) -> None:
-    """Compute the flags of the just-stored revision `visit`, then write them, replacing what
-    other visits said about its earlier revisions. The reading is done before the write
-    transaction, which an honest first revision never opens (nothing to write)."""
-    if site is not None and not visit.photos and not comparable_texts(visit, checklist):
-        # Nothing to look up in other visits: the own signals need no database at all.
-        rows = _own_rows(visit, checklist, received_at, site)
-    else:
-        with sessions() as session:
-            rows = revision_flag_rows(session, visit, checklist, received_at)
-    if rows or visit.revision > 1:
+def needs_lookups(visit: Visit, checklist: Checklist) -> bool:
+    """Whether other visits could share a flag with this one (it cites photos or long texts)."""
+    return bool(visit.photos) or bool(comparable_texts(visit, checklist))
+
+
+def store_cross_flags(sessions: sessionmaker[Session],
+                      revisions: Sequence[tuple[Visit, Checklist]]) -> None:
+    """After `revisions` (in the order they were stored) committed: their cross-visit flags,
+    replacing what other visits said about their earlier revisions. Each pairs with what was
+    stored before it, not with the revisions after it in `revisions`. Read first; the write
+    transaction is opened only when there is something to write."""
+    wanted = [(visit, checklist) for visit, checklist in revisions if needs_lookups(visit, checklist)]
+    if not wanted:
+        return
+    with sessions() as session:
+        found = [cross_flag_rows(session, visit, checklist,
+                                 frozenset(later.id for later, _ in wanted[index + 1:]))
+                 for index, (visit, checklist) in enumerate(wanted)]
+    replaced = [visit.id for (visit, _), rows in zip(wanted, found, strict=True)
+                if rows or visit.revision > 1]
+    if replaced:
         with sessions.begin() as session:
-            session.execute(delete(VisitFlag).where(VisitFlag.other_visit_id == visit.id))
+            session.execute(delete(VisitFlag).where(VisitFlag.other_visit_id.in_(replaced)))
+            rows = [row for visit_rows in found for row in visit_rows]
             if rows:
                 session.execute(insert(VisitFlag), rows)
 
@@ -162,8 +178,8 @@ def site_point(site: Site | None) -> SitePoint:
                      site.radius_m if site.radius_m is not None else DEFAULT_RADIUS_M)
 
 
-def _own_rows(visit: Visit, checklist: Checklist, received_at: dt.datetime,
-              site: SitePoint) -> list[dict[str, object]]:
+def own_flag_rows(visit: Visit, checklist: Checklist, received_at: dt.datetime,
+                  site: SitePoint) -> list[dict[str, object]]:
     """Rows of the signals that need only the visit, its checklist, its site and the clock."""
     flags: list[Flag] = [*too_fast(visit, checklist), *clock_skew(visit, received_at),
                          *check_in_flags(visit, site.lat, site.lon, site.radius_m)]
@@ -172,14 +188,15 @@ def _own_rows(visit: Visit, checklist: Checklist, received_at: dt.datetime,
             for flag in flags]
 
 
-def revision_flag_rows(session: Session, visit: Visit, checklist: Checklist,
-                       received_at: dt.datetime) -> list[dict[str, object]]:
-    """The `visit_flags` rows of the revision `visit`, and of the other visits it points at."""
+def cross_flag_rows(session: Session, visit: Visit, checklist: Checklist,
+                    later: frozenset[str] = frozenset()) -> list[dict[str, object]]:
+    """The cross-visit `visit_flags` rows of the revision `visit` and of the other visits it
+    points at, leaving out the visits in `later` (stored after it in the same batch)."""
     own = (visit.id, visit.revision)
-    rows = _own_rows(visit, checklist, received_at, site_point(session.get(Site, visit.site_id)))
+    rows: list[dict[str, object]] = []
     shas = {photo.sha256 for photo in visit.photos}
     for visit_id, revision, sha in _latest_citing(session, shas):
-        if visit_id != visit.id:
+        if visit_id != visit.id and visit_id not in later:
             rows += _pair("duplicate_photo", own, (visit_id, revision), {"photo": sha}, {"photo": sha})
     hashes = [text_hash(text) for text in comparable_texts(visit, checklist)]
     if hashes:
@@ -188,11 +205,13 @@ def revision_flag_rows(session: Session, visit: Visit, checklist: Checklist,
                 .join(VisitHead, and_(VisitHead.id == VisitText.visit_id,
                                       VisitHead.latest_revision == VisitText.revision))
                 .where(VisitText.text_hash.in_(hashes), VisitText.visit_id != visit.id)):
-            rows += _pair("copied_text", own, (visit_id, revision), {}, {})
+            if visit_id not in later:
+                rows += _pair("copied_text", own, (visit_id, revision), {}, {})
     if shas:
         stored = {sha: value for sha, value in session.execute(
             select(PhotoHash.sha256, PhotoHash.phash).where(PhotoHash.sha256.in_(sorted(shas))))}
-        rows += _similar_rows(session, own, {sha: v & ((1 << 64) - 1) for sha, v in stored.items()})
+        rows += _similar_rows(session, own, {sha: v & ((1 << 64) - 1) for sha, v in stored.items()},
+                              later)
     return rows
 
 

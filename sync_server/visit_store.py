@@ -1,28 +1,43 @@
 """Storing visit revisions idempotently, and reading them back.
 
-Concurrency: a revision is written in its own transaction whose first statement claims the
-visit's head row (INSERT for a new visit, `UPDATE … WHERE latest_revision < n` for a new
-revision); SQLite takes its write lock there, before anything was read, so no transaction ever
-has to upgrade a read snapshot. Two uploads of the same visit therefore serialise on that row on SQLite and on
-PostgreSQL alike; the loser sees an IntegrityError or zero updated rows, re-reads, and answers
-as a replay (200) or a conflict (409). UNIQUE(visit_id, revision) is the final guard."""
+One request's revisions (one for PUT, up to 50 for a batch) are written in one transaction,
+each in a savepoint of its own: a revision refused (409) or failing rolls back to its savepoint
+and leaves nothing of it, and the others commit together. Everything that needs no database
+(scores, rows, the flags that need only the visit) is computed before the transaction opens
+(`prepare_revision`), so it is held for the writes alone.
+
+Concurrency: a revision's first statement in its savepoint claims the visit's head row (INSERT
+for a new visit, `UPDATE … WHERE latest_revision < n` for a new revision). Two uploads of the
+same visit therefore serialise on that row on SQLite and on PostgreSQL alike; the loser sees an
+IntegrityError or zero updated rows, re-reads, and answers as a replay (200) or a conflict
+(409). On SQLite the transaction opens with BEGIN IMMEDIATE (`db.begin_writing`): the write lock
+is taken before anything is read, so no transaction ever has to upgrade a read snapshot; on
+PostgreSQL (read committed) each statement sees what committed before it, so the loser's re-read
+in the same transaction sees the winner. UNIQUE(visit_id, revision) is the final guard."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from audit_app.domain import Checklist, Outcome, Visit, VisitScore, canonical_json, content_hash, score_visit
+from audit_app.domain import (
+    Checklist, Outcome, Visit, VisitScore, canonical_hash, canonical_json, score_visit,
+)
 
-from .action_store import recheck_after_visit, recount_actions_decided_by
+from .action_store import recheck_after_visit, recount_actions_decided_by, sites_with_open_actions
+from .db import begin_writing
 from .errors import REVISION_CONFLICT, STALE_REVISION, VISIT_ID_TAKEN, ApiError
-from .integrity import SitePoint, store_revision_flags, text_rows
-from .tables import ObservationRow, Photo, VisitHead, VisitPhoto, VisitReview, VisitRevision, VisitText
+from .integrity import SitePoint, needs_lookups, own_flag_rows, text_rows
+from .tables import (
+    ObservationRow, Photo, VisitFlag, VisitHead, VisitPhoto, VisitReview, VisitRevision, VisitText,
+)
 
 MAX_ATTEMPTS = 8
 
@@ -32,6 +47,22 @@ class StoredRevision:
     status: Literal["created", "replayed"]
     revision: int
     received_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class PreparedRevision:
+    """A checked revision with everything computed that needs no database."""
+
+    visit: Visit
+    checklist: Checklist
+    auditor_id: str
+    received_at: dt.datetime
+    digest: str
+    revision_row: dict[str, object]
+    observation_rows: list[dict[str, object]]
+    text_rows: list[dict[str, object]]
+    own_flags: list[dict[str, object]] | None  # None: integrity signals are off
+    cross_flags: bool  # other visits may share a flag with it (integrity.store_cross_flags)
 
 
 class _LostRace(Exception):
@@ -47,17 +78,23 @@ def missing_photos(session: Session, hashes: list[str]) -> list[str]:
     return [sha for sha in wanted if sha not in have]
 
 
-def _existing(session: Session, visit: Visit, digest: str, auditor_id: str) -> StoredRevision | None:
-    """The answer if this upload needs no write (a replay), raising 409 for conflicts."""
-    head = session.get(VisitHead, visit.id)
+def _existing(session: Session, prepared: PreparedRevision) -> StoredRevision | None:
+    """The answer if this upload needs no write (a replay), raising 409 for conflicts. Plain
+    column reads, never the session's identity map: a re-read after a lost race must see the
+    database, not what this session loaded before."""
+    visit = prepared.visit
+    head = session.execute(select(VisitHead.auditor_id, VisitHead.latest_revision)
+                           .where(VisitHead.id == visit.id)).first()
     if head is None:
         return None
-    if head.auditor_id != auditor_id:
+    if head.auditor_id != prepared.auditor_id:
         raise ApiError(409, VISIT_ID_TAKEN, "this visit id belongs to another auditor's visit")
-    stored = session.get(VisitRevision, (visit.id, visit.revision))
+    stored = session.execute(select(VisitRevision.content_hash, VisitRevision.received_at)
+                             .where(VisitRevision.visit_id == visit.id,
+                                    VisitRevision.revision == visit.revision)).first()
     if stored is not None:
-        if stored.content_hash == digest:
-            return StoredRevision("replayed", stored.revision, stored.received_at)
+        if stored.content_hash == prepared.digest:
+            return StoredRevision("replayed", visit.revision, stored.received_at)
         raise ApiError(409, REVISION_CONFLICT,
                        f"revision {visit.revision} is already stored with different content; "
                        "upload changes as a higher revision")
@@ -69,15 +106,17 @@ def _existing(session: Session, visit: Visit, digest: str, auditor_id: str) -> S
 
 
 def revision_rows(visit: Visit, score: VisitScore, digest: str, auditor_id: str,
-                     now: dt.datetime) -> tuple[dict[str, object], list[dict[str, object]]]:
-    """The `visit_revisions` row and the `observations` rows of one revision."""
+                  now: dt.datetime, body: str | None = None) -> tuple[dict[str, object], list[dict[str, object]]]:
+    """The `visit_revisions` row and the `observations` rows of one revision (`body`: its
+    canonical JSON, if already made)."""
     started_utc = visit.started_at.astimezone(dt.UTC)
     local_date = visit.started_at.date()  # the date in the visit's own UTC offset
     revision = {
         "visit_id": visit.id, "revision": visit.revision, "auditor_id": auditor_id,
         "site_id": visit.site_id, "checklist_id": visit.checklist_id,
         "checklist_version": visit.checklist_version, "started_at": started_utc,
-        "started_local_date": local_date, "content_hash": digest, "body": canonical_json(visit),
+        "started_local_date": local_date, "content_hash": digest,
+        "body": body if body is not None else canonical_json(visit),
         "received_at": now, "applicable": score.applicable, "passed": score.passed,
         "score": score.score, "visit_score": score.visit_score, "knocked_out": score.knocked_out,
         "scored_observations": len(score.observations),
@@ -96,38 +135,53 @@ def revision_rows(visit: Visit, score: VisitScore, digest: str, auditor_id: str,
     return revision, observations
 
 
-Rows = tuple[dict[str, object], list[dict[str, object]], list[dict[str, object]]]
+def prepare_revision(visit: Visit, checklist: Checklist, auditor_id: str, now: dt.datetime,
+                     site: SitePoint, *, signals: bool = True) -> PreparedRevision:
+    """`visit` (already checked) ready to store for `auditor_id`, received `now`; `site` is where
+    its site is (the check-in flags); `signals` off: no integrity flags."""
+    body = canonical_json(visit)
+    digest = canonical_hash(body)
+    revision, observations = revision_rows(visit, score_visit(visit, checklist), digest,
+                                           auditor_id, now, body)
+    return PreparedRevision(
+        visit=visit, checklist=checklist, auditor_id=auditor_id, received_at=now, digest=digest,
+        revision_row=revision, observation_rows=observations, text_rows=text_rows(visit, checklist),
+        own_flags=own_flag_rows(visit, checklist, now, site) if signals else None,
+        cross_flags=signals and needs_lookups(visit, checklist))
 
 
-def _insert_rows(session: Session, visit: Visit, revision: dict[str, object],
-                 observations: list[dict[str, object]], texts: list[dict[str, object]]) -> None:
-    # Core inserts on the tables: the ORM's unit of work adds nothing for rows never read back,
-    # and this is the hot path of every upload.
+def _insert_rows(session: Session, revisions: Sequence[PreparedRevision]) -> None:
+    """The rows of `revisions` (not their head rows), one executemany per table.
+
+    Core inserts on the tables: the ORM's unit of work adds nothing for rows never read back,
+    and this is the hot path of every upload."""
     connection = session.connection()
-    connection.execute(insert(VisitRevision.__table__), revision)
-    if observations:
-        connection.execute(insert(ObservationRow.__table__), observations)
-    cited = sorted({photo.sha256 for photo in visit.photos})
-    if cited:
-        connection.execute(insert(VisitPhoto.__table__), [
-            {"visit_id": visit.id, "revision": visit.revision, "sha256": sha} for sha in cited])
-    if texts:  # the copied_text index, written with the revision (see integrity.py, Timing)
-        connection.execute(insert(VisitText.__table__), texts)
+    connection.execute(insert(VisitRevision.__table__), [p.revision_row for p in revisions])
+    for table, rows in (
+            (ObservationRow.__table__, [row for p in revisions for row in p.observation_rows]),
+            (VisitPhoto.__table__, [{"visit_id": p.visit.id, "revision": p.visit.revision, "sha256": sha}
+                                    for p in revisions
+                                    for sha in sorted({photo.sha256 for photo in p.visit.photos})]),
+            # the copied_text index, written with the revision (integrity.py, Timing)
+            (VisitText.__table__, [row for p in revisions for row in p.text_rows]),
+            (VisitFlag.__table__, [row for p in revisions for row in p.own_flags or []])):
+        if rows:
+            connection.execute(insert(table), rows)
 
 
-def _write_new_visit(session: Session, visit: Visit, auditor_id: str, now: dt.datetime,
-                     rows: Rows) -> None:
-    """A visit id the server has never seen: its head row first (IntegrityError if it exists)."""
-    session.connection().execute(insert(VisitHead.__table__), {
-        "id": visit.id, "auditor_id": auditor_id, "latest_revision": visit.revision,
-        "created_at": now})
-    _insert_rows(session, visit, *rows)
+def _write_new_visits(session: Session, revisions: Sequence[PreparedRevision]) -> None:
+    """Visit ids the server has never seen: head rows first (IntegrityError if one exists)."""
+    session.connection().execute(insert(VisitHead.__table__), [
+        {"id": p.visit.id, "auditor_id": p.auditor_id, "latest_revision": p.visit.revision,
+         "created_at": p.received_at} for p in revisions])
+    _insert_rows(session, revisions)
 
 
-def _write_revision(session: Session, visit: Visit, rows: Rows, now: dt.datetime) -> None:
+def _write_revision(session: Session, prepared: PreparedRevision) -> None:
     """A higher revision of a stored visit: claim the head row, then retire the old rows.
 
     A reviewed visit goes back to `received`: the review was about other content."""
+    visit, now = prepared.visit, prepared.received_at
     claimed = session.execute(
         update(VisitHead).where(VisitHead.id == visit.id,
                                 VisitHead.latest_revision < visit.revision)
@@ -148,57 +202,101 @@ def _write_revision(session: Session, visit: Visit, rows: Rows, now: dt.datetime
                     .values(is_latest=False))
     session.execute(update(ObservationRow).where(ObservationRow.visit_id == visit.id)
                     .values(is_latest=False))
-    _insert_rows(session, visit, *rows)
+    if prepared.own_flags is not None and not prepared.cross_flags:
+        # What other visits said about its earlier revisions goes (store_cross_flags does this
+        # for a revision it looks up, with what replaces it).
+        session.execute(delete(VisitFlag).where(VisitFlag.other_visit_id == visit.id))
+    _insert_rows(session, [prepared])
 
 
-def _recheck_actions(session: Session, visit: Visit, observations: list[dict[str, object]],
-                     now: dt.datetime) -> None:
-    """The site's corrective actions re-checked by this revision, in its own transaction."""
-    outcomes = {str(row["item_key"]): str(row["outcome"]) for row in observations}
+def _recheck(session: Session, prepared: PreparedRevision) -> None:
+    """In the revision's savepoint: the site's corrective actions re-checked by it."""
+    visit = prepared.visit
+    outcomes = {str(row["item_key"]): str(row["outcome"]) for row in prepared.observation_rows}
     recheck_after_visit(session, visit.id, visit.site_id, visit.started_at,
-                        visit.finished_at or visit.started_at, outcomes, now)
+                        visit.finished_at or visit.started_at, outcomes, prepared.received_at)
 
 
-def store_visit(sessions: sessionmaker[Session], visit: Visit, checklist: Checklist,
-                auditor_id: str, now: dt.datetime, *, signals: bool = True,
-                site: SitePoint | None = None) -> StoredRevision:
-    """Store `visit` (already checked) for `auditor_id`: created, replayed, or ApiError 409.
-
-    A stored revision then gets its integrity flags (`integrity.py`) unless `signals` is off;
-    `site` (read by the caller's checks) saves reading it again."""
-    stored = _store_revision(sessions, visit, checklist, auditor_id, now)
-    if signals and stored.status == "created":
-        store_revision_flags(sessions, visit, checklist, now, site)
-    return stored
-
-
-def _store_revision(sessions: sessionmaker[Session], visit: Visit, checklist: Checklist,
-                    auditor_id: str, now: dt.datetime) -> StoredRevision:
-    digest = content_hash(visit)
-    rows = (*revision_rows(visit, score_visit(visit, checklist), digest, auditor_id, now),
-            text_rows(visit, checklist))
-    created = StoredRevision("created", visit.revision, now)
-    # Most uploads are a visit's first: try that in one transaction before reading anything.
-    try:
-        with sessions.begin() as session:
-            _write_new_visit(session, visit, auditor_id, now, rows)
-            _recheck_actions(session, visit, rows[1], now)
-        return created
-    except IntegrityError:
-        pass  # the head row exists: a replay, a conflict or a new revision
+def _store_one(session: Session, prepared: PreparedRevision, recheck: bool,
+               head_stored: bool) -> StoredRevision | ApiError:
+    """One revision in savepoints of its own: created, replayed or refused. `head_stored`: the
+    visit's head row was there when the transaction began (heads are never removed)."""
+    created = StoredRevision("created", prepared.visit.revision, prepared.received_at)
+    if not head_stored:  # a visit's first revision: try that before reading anything
+        try:
+            with session.begin_nested():
+                _write_new_visits(session, [prepared])
+                if recheck:
+                    _recheck(session, prepared)
+            return created
+        except IntegrityError:
+            pass  # the head row exists now: a replay, a conflict or a new revision
     for _attempt in range(MAX_ATTEMPTS):
-        with sessions() as session:
-            existing = _existing(session, visit, digest, auditor_id)
+        try:
+            existing = _existing(session, prepared)
+        except ApiError as refused:
+            return refused
         if existing is not None:
             return existing
         try:
-            with sessions.begin() as session:
-                _write_revision(session, visit, rows, now)
-                _recheck_actions(session, visit, rows[1], now)
+            with session.begin_nested():
+                _write_revision(session, prepared)
+                if recheck:
+                    _recheck(session, prepared)
         except (IntegrityError, _LostRace):
             continue
         return created
-    raise ApiError(409, REVISION_CONFLICT, "the visit kept changing while it was stored; retry")
+    return ApiError(409, REVISION_CONFLICT, "the visit kept changing while it was stored; retry")
+
+
+def _stored_heads(session: Session, prepared: Sequence[PreparedRevision]) -> set[str]:
+    ids = sorted({p.visit.id for p in prepared})
+    return set(session.scalars(select(VisitHead.id).where(VisitHead.id.in_(ids))))
+
+
+def _plain_first_revisions(prepared: Sequence[PreparedRevision], stored: set[str],
+                           acted: set[str]) -> list[int]:
+    """The revisions that can be written together: of visit ids without a head row (`stored`,
+    read in the write transaction), each once in the batch, at sites with nothing to re-check."""
+    times = Counter(p.visit.id for p in prepared)
+    return [index for index, p in enumerate(prepared)
+            if times[p.visit.id] == 1 and p.visit.id not in stored
+            and p.visit.site_id not in acted]
+
+
+def store_revisions(sessions: sessionmaker[Session],
+                    prepared: Sequence[PreparedRevision]) -> list[StoredRevision | ApiError]:
+    """Store `prepared` in one transaction: each revision created, replayed, or refused with
+    its 409 (then nothing of it is written). An unexpected database error rolls back the whole
+    transaction and is raised.
+
+    The usual batch is all first revisions: those are written together, one INSERT per table in
+    one savepoint. Should that fail (on PostgreSQL another upload of one of them may have
+    committed since the read; or a row is refused), the savepoint is rolled back and each of
+    them goes its own way, in a savepoint of its own, as the others do from the start. Writing
+    them first changes no outcome: they share no row with the others, and re-checks only run on
+    the one-by-one path."""
+    if not prepared:
+        return []
+    with sessions() as session, session.begin():
+        begin_writing(session)
+        # A visit never adds an action, so sites without one to re-check keep having none.
+        acted = sites_with_open_actions(session, [p.visit.site_id for p in prepared])
+        stored = _stored_heads(session, prepared)
+        together = _plain_first_revisions(prepared, stored, acted)
+        outcomes: dict[int, StoredRevision | ApiError] = {}
+        if together:
+            try:
+                with session.begin_nested():
+                    _write_new_visits(session, [prepared[index] for index in together])
+                outcomes = {index: StoredRevision("created", prepared[index].visit.revision,
+                                                  prepared[index].received_at)
+                            for index in together}
+            except IntegrityError:
+                pass
+        return [outcomes[index] if index in outcomes
+                else _store_one(session, p, p.visit.site_id in acted, p.visit.id in stored)
+                for index, p in enumerate(prepared)]
 
 
 @dataclass(frozen=True)

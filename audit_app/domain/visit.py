@@ -126,7 +126,12 @@ def canonical_json(visit: Visit) -> str:
 
 def content_hash(visit: Visit) -> str:
     """SHA-256 of `canonical_json`, what the server compares to tell a replay from a conflict."""
-    return hashlib.sha256(canonical_json(visit).encode("utf-8")).hexdigest()
+    return canonical_hash(canonical_json(visit))
+
+
+def canonical_hash(canonical: str) -> str:
+    """`content_hash` of the visit whose `canonical_json` is `canonical` (made once, used twice)."""
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def latest_revisions(visits: Iterable[Visit]) -> list[Visit]:

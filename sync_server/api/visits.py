@@ -6,6 +6,7 @@ ids of other people's visits leak nothing."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response
@@ -18,10 +19,10 @@ from audit_app.domain import Visit
 from ..access import may_read_visit
 from ..deps import AuditorUser, ChecklistsDep, ClockDep, SessionsDep, SettingsDep, VisitReader
 from ..errors import (
-    BODY_TOO_LARGE, INVALID_REQUEST, INVALID_VISIT, NOT_FOUND, ApiError, ErrorDetail, ErrorInfo,
+    BODY_TOO_LARGE, INVALID_REQUEST, NOT_FOUND, ApiError, ErrorDetail, ErrorInfo,
     error_responses, validation_details,
 )
-from ..integrity import public_flags, site_point
+from ..integrity import public_flags
 from ..review import review_history, review_of
 from ..schemas import (
     MAX_BATCH_VISITS, BatchAnswer, BatchResult, FlagPublic, ObservationOutcome, ReviewState,
@@ -29,26 +30,20 @@ from ..schemas import (
 )
 from ..settings import Settings
 from ..tables import ObservationRow, Site, User, VisitFlag, VisitHead, VisitRevision
-from ..visit_checks import upload_problems
-from ..visit_store import load_visit, missing_photos, store_visit
+from ..visit_ingest import Upload, ingest
+from ..visit_store import load_visit, missing_photos
 
 router = APIRouter(prefix="/visits", tags=["visits"], responses=error_responses(401, 403, 422))
 VisitIdPath = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-def _store(sessions: SessionsDep, checklists: ChecklistsDep, settings: Settings,
-           now: dt.datetime, user: User, visit_id: str, visit: Visit) -> VisitReceipt:
-    with sessions() as session:
-        checklist, problems = upload_problems(session, checklists, visit_id, visit)
-        site = site_point(session.get(Site, visit.site_id))  # already loaded by the checks
-    if problems or checklist is None:
-        raise ApiError(422, INVALID_VISIT, f"the visit has {len(problems)} problem(s)", problems)
-    stored = store_visit(sessions, visit, checklist, user.id, now,
-                         signals=settings.integrity_signals, site=site)
-    with sessions() as session:
-        missing = missing_photos(session, [photo.sha256 for photo in visit.photos])
-    return VisitReceipt(id=visit.id, revision=stored.revision, status=stored.status,
-                        received_at=_utc(stored.received_at), missing_photos=missing)
+def _put(sessions: SessionsDep, checklists: ChecklistsDep, settings: Settings,
+         clock: Callable[[], dt.datetime], user: User, visit_id: str, visit: Visit) -> VisitReceipt:
+    (outcome,) = ingest(sessions, checklists, [Upload(visit_id, visit)], user.id, clock,
+                        signals=settings.integrity_signals)
+    if isinstance(outcome, ApiError):
+        raise outcome
+    return outcome
 
 
 @router.put("/{visit_id}", status_code=200,
@@ -58,36 +53,39 @@ async def put_visit(user: AuditorUser, sessions: SessionsDep, checklists: Checkl
                     settings: SettingsDep, clock: ClockDep, visit_id: VisitIdPath, visit: Visit,
                     response: Response) -> VisitReceipt:
     """Upload a visit revision: 201 stored, 200 replay of the same content, 409 conflict."""
-    # The server's clock is `received_at`, what clock_skew compares device times with.
-    receipt = await run_in_threadpool(_store, sessions, checklists, settings, clock(), user,
+    receipt = await run_in_threadpool(_put, sessions, checklists, settings, clock, user,
                                       visit_id, visit)
     response.status_code = 201 if receipt.status == "created" else 200
     return receipt
 
 
-def _store_one(sessions: SessionsDep, checklists: ChecklistsDep, settings: Settings,
-               now: dt.datetime, user: User, raw: dict[str, object]) -> BatchResult:
-    """One visit of a batch, as `PUT /visits/{its id}` would answer it (its own transaction)."""
-    visit_id = raw.get("id") if isinstance(raw.get("id"), str) else None
-    try:
-        visit = Visit.model_validate(raw)
-    except ValidationError as exc:
-        return BatchResult(id=visit_id, status_code=422, error=ErrorInfo(
-            code=INVALID_REQUEST, message="the visit is not valid",
-            details=validation_details([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()])))
-    try:
-        receipt = _store(sessions, checklists, settings, now, user, visit.id, visit)
-    except ApiError as exc:
-        return BatchResult(id=visit.id, status_code=exc.status,
-                           error=ErrorInfo(code=exc.code, message=exc.message, details=exc.details))
-    return BatchResult(status_code=201 if receipt.status == "created" else 200,
-                       **receipt.model_dump())
+def _batch_result(outcome: VisitReceipt | ApiError, visit_id: str) -> BatchResult:
+    if isinstance(outcome, ApiError):
+        return BatchResult(id=visit_id, status_code=outcome.status, error=ErrorInfo(
+            code=outcome.code, message=outcome.message, details=outcome.details))
+    return BatchResult(status_code=201 if outcome.status == "created" else 200,
+                       **outcome.model_dump())
 
 
 def _store_batch(sessions: SessionsDep, checklists: ChecklistsDep, settings: Settings,
-                 clock: ClockDep, user: User, batch: VisitBatch) -> BatchAnswer:
-    return BatchAnswer(results=[_store_one(sessions, checklists, settings, clock(), user, raw)
-                                for raw in batch.visits])
+                 clock: Callable[[], dt.datetime], user: User, batch: VisitBatch) -> BatchAnswer:
+    """Each visit as `PUT /visits/{its id}` would answer it: a malformed one is its own 422, the
+    others go through `ingest` together (one transaction, a savepoint each)."""
+    parsed: list[Visit | BatchResult] = []
+    for raw in batch.visits:
+        try:
+            parsed.append(Visit.model_validate(raw))
+        except ValidationError as exc:
+            parsed.append(BatchResult(
+                id=raw.get("id") if isinstance(raw.get("id"), str) else None, status_code=422,
+                error=ErrorInfo(code=INVALID_REQUEST, message="the visit is not valid",
+                                details=validation_details([{**e, "loc": ("body", *e["loc"])}
+                                                            for e in exc.errors()]))))
+    visits = [item for item in parsed if isinstance(item, Visit)]
+    outcomes = iter(ingest(sessions, checklists, [Upload(v.id, v) for v in visits], user.id, clock,
+                           signals=settings.integrity_signals))
+    return BatchAnswer(results=[item if isinstance(item, BatchResult)
+                                else _batch_result(next(outcomes), item.id) for item in parsed])
 
 
 @router.post("/batch", responses=error_responses(400, 413))

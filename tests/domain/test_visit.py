@@ -3,7 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
-from audit_app.domain import Visit, canonical_json, content_hash
+from audit_app.domain import Visit, canonical_hash, canonical_json, content_hash
 
 from .builders import VISIT_ID, checklist, item, obs, visit
 
@@ -59,5 +59,6 @@ def test_canonical_json_ignores_key_order_but_not_content():
     same = Visit.model_validate_json(canonical_json(one))
     changed = visit(cl, obs("a", False))
     assert content_hash(one) == content_hash(same) != content_hash(changed)
+    assert canonical_hash(canonical_json(one)) == content_hash(one)  # the server hashes the JSON it stores
     reordered = Visit.model_validate(dict(reversed(list(one.model_dump(mode="json").items()))))
     assert canonical_json(reordered) == canonical_json(one)

@@ -87,3 +87,18 @@ def test_the_visit_an_action_was_raised_from_does_not_comment_on_it(server: Serv
     assert server.client.put(f"/api/v1/visits/{visit['id']}", json=revised,
                              headers=server.auth("auditor_a")).status_code == 201
     assert _read(server, action["id"])["history"] == []
+
+
+def test_visits_of_one_batch_recheck_in_order_the_second_seeing_what_the_first_did(server: Server) -> None:
+    action = _resolved(server)
+    reopening = visit_body(greeted=False)
+    reopening = changed(reopening, started_at=NEXT_DAY, finished_at=NEXT_DAY)
+    later = changed(visit_body(greeted=False), started_at="2026-11-24T10:00:00+08:00",
+                    finished_at="2026-11-24T10:00:00+08:00")
+    answer = server.client.post("/api/v1/visits/batch", json={"visits": [reopening, later]},
+                                headers=server.auth("auditor_a"))
+    assert [r["status_code"] for r in answer.json()["results"]] == [201, 201], answer.text
+    read = _read(server, action["id"])
+    assert read["status"] == "reopened"
+    assert [(e["type"], e["visit_id"]) for e in read["history"][1:]] == [
+        ("reopen", reopening["id"]), ("comment", later["id"])]

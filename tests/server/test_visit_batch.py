@@ -1,9 +1,18 @@
 """POST /visits/batch: up to 50 visit revisions, one result per visit in order, each what
-PUT /visits/{id} answers for that visit; one bad visit does not fail the others."""
+PUT /visits/{id} answers for that visit; one bad visit does not fail the others, and the good
+ones keep their integrity flags and receipts."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from sync_server.app import create_app
+from sync_server.db import make_engine
+from sync_server.tables import VisitFlag
 
 from .conftest import Server
 from .visit_data import changed, visit_body
@@ -73,3 +82,44 @@ def test_only_auditors_and_admins_upload_batches(server: Server) -> None:
 
 def test_an_empty_batch_answers_no_results(server: Server) -> None:
     assert post_batch(server, []).json() == {"results": []}
+
+
+# The server's clock for the flag test: six minutes after the standard visit finished.
+RECEIVED = dt.datetime(2026, 11, 20, 2, 30, 31, tzinfo=dt.UTC)
+
+
+def test_an_invalid_visit_mid_batch_fails_alone_and_the_others_get_their_flags_and_receipts(
+        server: Server) -> None:
+    note = "Staff member was friendly and the floor was spotless."
+    quick = changed(visit_body(remarks=note), finished_at="2026-11-20T10:00:30+08:00")  # too_fast
+    unknown_staff = visit_body(staff_ids=["nobody"])
+    copied = visit_body(remarks=note.upper(), photos=[{"sha256": "b" * 64, "bytes": 10,
+                                                       "width": 4, "height": 3}])
+    with TestClient(create_app(server.settings, clock=lambda: RECEIVED)) as client:
+        answer = client.post("/api/v1/visits/batch", json={"visits": [quick, unknown_staff, copied]},
+                             headers=server.auth("auditor_a"))
+        results = answer.json()["results"]
+        assert [(r["id"], r["status_code"]) for r in results] == [
+            (quick["id"], 201), (unknown_staff["id"], 422), (copied["id"], 201)]
+        assert [d["code"] for d in results[1]["error"]["details"]] == ["unknown_staff"]
+        assert (results[0]["missing_photos"], results[2]["missing_photos"]) == ([], ["b" * 64])
+        # Each receipt is what PUT answers, as a replay shows.
+        replay = client.put(f"/api/v1/visits/{quick['id']}", json=quick, headers=server.auth("auditor_a"))
+        assert replay.status_code == 200
+        assert replay.json()["received_at"].replace("Z", "+00:00") == \
+            results[0]["received_at"].replace("Z", "+00:00")
+
+        def flags(visit_id: str) -> list[tuple[str, str | None]]:
+            read = client.get(f"/api/v1/visits/{visit_id}", headers=server.auth("admin")).json()
+            return sorted((f["code"], f["evidence"].get("other_visit")) for f in read["flags"])
+
+        assert flags(quick["id"]) == [("copied_text", copied["id"]), ("too_fast", None)]
+        assert flags(copied["id"]) == [("copied_text", quick["id"])]
+        assert client.get(f"/api/v1/visits/{unknown_staff['id']}",
+                          headers=server.auth("admin")).status_code == 404
+    engine = make_engine(server.settings)
+    with engine.connect() as connection:  # one row per flag: the pair was written once
+        stored = connection.execute(select(VisitFlag.visit_id, VisitFlag.code)).all()
+    engine.dispose()
+    assert sorted(stored) == sorted([(quick["id"], "too_fast"), (quick["id"], "copied_text"),
+                                     (copied["id"], "copied_text")])
