@@ -32,7 +32,7 @@ from audit_app.state import AppState, DeviceAccess, DeviceRegistry
 from audit_app.stopwatch import local_now
 from audit_app.views import Services, broken_view, build_view
 from audit_app.views.check_in import make_locate
-from audit_app.views.camera import make_take_photo
+from audit_app.views.camera import make_take_fix_photo, make_take_photo
 
 log = logging.getLogger(__name__)
 
@@ -138,16 +138,23 @@ def make_main(registry: DeviceRegistry, root: Path, now: Callable[[], datetime] 
         picker = ft.FilePicker()
         state.locate = make_locate()  # the check-in at visit start (views/check_in.py)
 
-        async def add_photo(item_key: str | None) -> None:
+        async def pick_photos(deliver) -> None:  # type: ignore[no-untyped-def]
             files = await picker.pick_files(allowed_extensions=["jpg", "jpeg", "png"], with_data=True,
                                             allow_multiple=True)
             for picked in files or []:
                 data = picked.bytes
                 if data is None and picked.path:
                     data = Path(picked.path).read_bytes()
-                await state.add_photo(item_key, data or b"")
+                await deliver(data or b"")
 
-        services = Services(add_photo=add_photo, take_photo=make_take_photo(page, state), picker=picker)
+        async def add_photo(item_key: str | None) -> None:
+            await pick_photos(lambda data: state.add_photo(item_key, data))
+
+        async def add_fix_photo() -> None:
+            await pick_photos(state.actions.add_fix_photo)
+
+        services = Services(add_photo=add_photo, take_photo=make_take_photo(page, state), picker=picker,
+                            add_fix_photo=add_fix_photo, take_fix_photo=make_take_fix_photo(page, state))
 
         def navigate(route: str) -> None:
             if page.route != route:

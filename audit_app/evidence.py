@@ -22,9 +22,13 @@ def add_photo_evidence(store: LocalStore, photos: PhotoStore, visit_id: str, dat
 
 
 def clean_unreferenced_photos(store: LocalStore, photos: PhotoStore) -> set[str]:
-    """Delete photo files no stored visit (hot or archived) refers to; returns their hashes.
+    """Delete photo files no stored visit (hot or archived) and no event of a corrective action
+    made on this phone refers to; returns their hashes.
 
     Run it at app start, before any photo is being taken: a photo being added is written
     before the visit refers to it."""
     photos.discard_partial_writes()
-    return photos.clean_orphans(store.visits.referenced_photos())
+    cited = store.visits.referenced_photos()
+    if store.actions is not None:
+        cited |= store.actions.referenced_photos()
+    return photos.clean_orphans(cited)

@@ -44,6 +44,9 @@ class ActionDetail(ActionPublic):
 
     history: list[ActionEvent]
     missing_photos: list[str]
+    # The item's `photo` is `required`: a resolve needs a photo of the fix (the phone checks
+    # before sending; the server checks again).
+    photo_required: bool = False
 
 
 def details(problems: list[Problem]) -> list[ErrorDetail]:

@@ -1,22 +1,27 @@
 """Corrective actions as one app session sees them: the list (open and overdue first), one
 action's timeline with the events the signed-in role may add, the create form prefilled from a
-failed item, and the resolve form. No widgets here; every store call goes through the device
-lock in a worker thread, and everything made here waits in the actions outbox for the sync."""
+failed item (from the runner or Review, and back there), the event form (`action_events.py`)
+and what the open visit shows of them (`actions_in_visit.py`). No widgets here; every store
+call goes through the device lock in a worker thread, and everything made here waits in the
+actions outbox for the sync."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 from audit_app.domain.actions import (
-    CAUSES, MANAGER_EVENTS, TRANSITIONS, EventType, NewAction, NewEvent, Priority, default_due_on,
-    default_priority, default_title, event_problems,
+    CAUSES, MANAGER_EVENTS, STILL_OPEN, TRANSITIONS, EventType, NewAction, Priority,
+    default_due_on, default_priority, default_title,
 )
 from audit_app.store import ActionView
 
-from .errors import ActionRefused, problem_error, refuse
+from .action_events import EventDraft, EventForm, photo_required_locally
+from .actions_in_visit import ActionsInVisit
+from .errors import refuse
+from .routes import Route
 
 if TYPE_CHECKING:
     from .app_state import AppState
@@ -45,16 +50,6 @@ class ActionDraft:
     assignee: str = ""
 
 
-@dataclass
-class EventDraft:
-    """The resolve (and comment / can't do) form."""
-
-    note: str = ""
-    cause: str | None = None
-    root_cause: str = ""
-    photos: list[str] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class ActionRow:
     id: str
@@ -65,9 +60,11 @@ class ActionRow:
     overdue: bool
     days_open: int
     synced: bool
+    item_key: str | None = None
+    visit_id: str | None = None
 
 
-class ActionsSession:
+class ActionsSession(EventForm, ActionsInVisit):
     def __init__(self, app: AppState) -> None:
         self.app = app
         self.filter: ListFilter = "open"
@@ -75,6 +72,9 @@ class ActionsSession:
         self.selected: str | None = None
         self.draft = ActionDraft()
         self.event = EventDraft()
+        self.thumbnails: dict[str, bytes] = {}      # sha256 → JPEG, photos of a fix picked here
+        self.photo_needed: dict[str, bool] = {}     # action id → its item needs a photo (this phone's visit)
+        self.came_from: str | None = None           # the visit screen "Create action" was tapped on
 
     @property
     def today(self) -> date:
@@ -85,7 +85,18 @@ class ActionsSession:
         return self.app.device.store.actions
 
     async def reload(self) -> None:
-        self.views = await self.app.access.locked(self._book.views)
+        """The cached actions, and for those the server has not described yet whether their
+        item needs a photo of the fix (from the visit on this phone)."""
+        store = self.app.device.store
+
+        def read() -> tuple[list[ActionView], dict[str, bool]]:
+            views = self._book.views()
+            needed = {}
+            for view in views:
+                if view.photo_required is None:
+                    needed[view.action.id] = bool(photo_required_locally(store, view))
+            return views, needed
+        self.views, self.photo_needed = await self.app.access.locked(read)
 
     async def open(self) -> bool:
         async def action() -> None:
@@ -103,9 +114,10 @@ class ActionsSession:
         """The list as filtered: still-open (or overdue) actions soonest due first."""
         today = self.today
         rows = [ActionRow(v.action.id, v.action.title, v.action.site_id, v.status, v.action.due_on,
-                          v.overdue(today), v.days_open(today), v.synced) for v in self.views]
+                          v.overdue(today), v.days_open(today), v.synced, v.action.item_key,
+                          v.action.visit_id) for v in self.views]
         if self.filter == "open":
-            rows = [r for r in rows if r.status in ("open", "in_progress", "reopened")]
+            rows = [r for r in rows if r.status in STILL_OPEN]
         elif self.filter == "overdue":
             rows = [r for r in rows if r.overdue]
         return sorted(rows, key=lambda r: (r.due_on, r.id))
@@ -113,7 +125,7 @@ class ActionsSession:
     def open_for_site(self, site_id: str) -> list[ActionRow]:
         """The site's still-open actions ("re-check these" when a visit starts there)."""
         return [r for r in self.rows_all() if r.site_id == site_id
-                and r.status in ("open", "in_progress", "reopened", "resolved")]
+                and (r.status in STILL_OPEN or r.status == "resolved")]
 
     def rows_all(self) -> list[ActionRow]:
         keep, self.filter = self.filter, "all"
@@ -142,36 +154,16 @@ class ActionsSession:
         return [kind for kind in EVENT_ORDER if (view.status, kind) in TRANSITIONS
                 and (role in ("manager", "admin") or kind not in MANAGER_EVENTS)]
 
-    async def add_event(self, kind: EventType) -> bool:
-        async def action() -> None:
-            view = self.current
-            if view is None:
-                raise refuse("no_action", "actions.error.none_selected")
-            if kind not in self.allowed_events():
-                raise refuse("event_not_allowed", "actions.error.not_allowed")
-            draft = self.event
-            event = NewEvent(id=str(uuid.uuid4()), type=kind, note=draft.note.strip() or None,
-                             cause=draft.cause if kind == "resolve" else None,  # type: ignore[arg-type]
-                             root_cause=draft.root_cause.strip() or None if kind == "resolve" else None,
-                             photos=list(draft.photos) if kind == "resolve" else [],
-                             at=self.app.now())
-            problems = event_problems(view.status, event)
-            if problems:
-                raise ActionRefused(problem_error(problems[0]))
-            who = self.app.roster.user_name or "me"
-            await self.app.access.locked(self._book.add_event, view.action.id, event, who, self.app.now())
-            self.event = EventDraft()
-            await self.reload()
-        return await self.app.act(action)
-
     # -- creating ----------------------------------------------------------------------------
 
     def prefill_from_item(self, item_key: str) -> None:
         """The create form for a failed item of the open visit: its text as the title, urgent
-        for a critical item, the due date in working days from today, the visit's site."""
+        for a critical item, the due date in working days from today, the visit's site. Back
+        (or creating it) returns to the screen it was asked from, the runner or Review."""
         session = self.app.visit
         if session is None:
             return
+        self.came_from = self.app.route if self.app.route in (Route.RUNNER, Route.REVIEW) else Route.REVIEW
         item = session.checklist.item_map.get(item_key)
         priority = default_priority(item)
         self.draft = ActionDraft(site_id=session.visit.site_id, visit_id=session.visit.id,
@@ -185,16 +177,6 @@ class ActionsSession:
 
     def set_assignee(self, text: str) -> None:
         self.draft.assignee = text
-
-    def set_note(self, text: str) -> None:
-        self.event.note = text
-
-    def set_root_cause(self, text: str) -> None:
-        self.event.root_cause = text
-
-    def set_cause(self, cause: str) -> None:
-        self.event.cause = cause or None
-        self.app.changed()
 
     def set_priority(self, priority: Priority) -> None:
         """A new priority moves the due date to that priority's default."""
@@ -218,8 +200,30 @@ class ActionsSession:
             await self.app.access.locked(self._book.create, made, who, self.app.now())
             await self.reload()
             self.selected = made.id
-            self.app.go(ActionsRoute.DETAIL)
-        return await self.app.act(action)
+            if not self.back_to_visit(made.item_key):
+                self.app.go(ActionsRoute.DETAIL)
+        done = await self.app.act(action)
+        if done and self.app.route != ActionsRoute.DETAIL:
+            self.app.flash = "actions.created"   # after `act`, which clears the flash
+            self.app.changed()
+        return done
+
+    def back_to_visit(self, item_key: str | None = None) -> bool:
+        """Back to the visit screen the create form came from (the runner at the item's card);
+        False when it did not come from one."""
+        route, self.came_from = self.came_from, None
+        if route is None or self.app.visit is None:
+            return False
+        if route == Route.RUNNER and item_key and self.app.visit.editable:
+            self.app.jump_to(item_key)
+        else:
+            self.app.go(route)
+        return True
+
+    async def cancel_create(self) -> None:
+        """The create form's Back: to the visit it came from, else to the list."""
+        if not self.back_to_visit():
+            await self.open()
 
 
 CAUSE_KEYS = {cause: f"actions.cause.{cause}" for cause in CAUSES}

@@ -274,6 +274,7 @@ class AppState(VisitActions, ConnectionActions, CheckInActions):
                 site_id=form.site_id, staff_ids=list(form.staff_ids), peak=form.peak, now=self.now()))
             self.visit = self._session(checklist, visit, VisitState.DRAFT)
             await self.refresh_home()
+            await self.actions.reload()   # the site's actions to re-check, shown first
             self.go(Route.RUNNER)
             self.start_check_in()
         return await self.act(action)
@@ -293,6 +294,7 @@ class AppState(VisitActions, ConnectionActions, CheckInActions):
             self.visit = self._session(checklist, record.visit, record.state)
             self.visit.server_reasons = server_reasons(record)
             await self.visit.load_thumbnails()
+            await self.actions.reload()
             self.go(Route.RUNNER if record.state is VisitState.DRAFT else Route.REVIEW)
         return await self.act(action)
 

@@ -134,6 +134,8 @@ class ItemRow:
     # full where a photo is required, once used, or when the item failed (then `ask_evidence`).
     evidence_expanded: bool = False
     ask_evidence: bool = False      # failed, nothing attached yet: "add a note or photo?"
+    action_mark: str | None = None  # an action covers it: "open" or "recheck" (action_recheck.Mark)
+    offers_action: bool = False     # failed and no action covers it: "Create action"
 
 
 def _typed(item: Item, obs: Observation | None, typing: Typing) -> str:
@@ -145,8 +147,9 @@ def _typed(item: Item, obs: Observation | None, typing: Typing) -> str:
 
 
 def item_row(item: Item, visit: Visit, lang: str, checklist: Checklist | None = None,
-             typing: Typing | None = None) -> ItemRow:
+             typing: Typing | None = None, marks: dict[str, str] | None = None) -> ItemRow:
     typing = typing or Typing()
+    mark = (marks or {}).get(item.key)
     obs = visit.observation_for(item.key)
     how = answer_input(checklist, item) if checklist is not None and item.kind is Kind.TIMED else (
         (AnswerInput.STOPWATCH if uses_stopwatch(item) else AnswerInput.TYPED) if item.kind is Kind.TIMED else None)
@@ -170,13 +173,15 @@ def item_row(item: Item, visit: Visit, lang: str, checklist: Checklist | None = 
         field_error=error.message(lang) if error else None,
         evidence_expanded=(item.photo == "required" or bool(photos) or bool(obs and obs.note)
                            or result is Outcome.FAIL or item.key in typing.evidence_opened),
-        ask_evidence=result is Outcome.FAIL and not photos and not (obs and obs.note))
+        ask_evidence=result is Outcome.FAIL and not photos and not (obs and obs.note),
+        action_mark=mark, offers_action=result is Outcome.FAIL and mark is None)
 
 
 def section_rows(checklist: Checklist, visit: Visit, section_index: int, lang: str,
-                 typing: Typing | None = None) -> list[ItemRow]:
+                 typing: Typing | None = None, marks: dict[str, str] | None = None) -> list[ItemRow]:
+    """The section's cards; `marks` names the items an action covers (`item_marks`)."""
     section = checklist.sections[section_index]
-    return [item_row(item, visit, lang, checklist, typing) for item in section.items]
+    return [item_row(item, visit, lang, checklist, typing, marks) for item in section.items]
 
 
 @dataclass(frozen=True)

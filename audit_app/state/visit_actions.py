@@ -10,6 +10,7 @@ from audit_app.store import VisitState
 
 from .errors import refuse
 from .routes import Route
+from .runner_model import review_model
 from .visit_session import VisitSession
 
 if TYPE_CHECKING:
@@ -109,7 +110,12 @@ class VisitActions:
 
     async def finalise(self) -> bool:
         async def action() -> None:
-            await self._open().finalise()
+            session = self._open()
+            if not review_model(session.checklist, session.visit, self.lang).missing:
+                # Complete: a failed knock-out item still asks for an action (or a reason to
+                # skip it). Incomplete: the store's refusal lists what is missing first.
+                self.actions.check_before_finalise()
+            await session.finalise()
             await self.refresh_home()
         ok = await self.act(action)
         if ok:  # back to Home, where the visit now waits to sync

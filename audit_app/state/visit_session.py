@@ -16,6 +16,7 @@ from audit_app.photos import PhotoLimits, process_photo
 from audit_app.stopwatch import Stopwatch
 from audit_app.store import VisitState
 
+from .action_recheck import ActionPrompt
 from .device_access import DeviceAccess
 from .durations import AnswerInput, answer_input, parse_duration
 from .errors import ActionRefused, FieldRefused, UiError, refuse
@@ -48,6 +49,7 @@ class VisitSession:
     scroll: ScrollRequest = field(default_factory=ScrollRequest)   # where the runner scrolls next
     offsets: dict[int, float] = field(default_factory=dict)        # each section's last scroll offset
     scroll_reports: int = 0             # how many scroll positions the runner's list has reported
+    action_prompt: ActionPrompt = field(default_factory=ActionPrompt)  # finalise asked for actions
 
     def rejection_lines(self, lang: str) -> list[str]:
         return [zh if lang.startswith("zh") else en for en, zh in self.server_reasons]

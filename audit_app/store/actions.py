@@ -46,6 +46,9 @@ class ActionView:
     history: list[ActionEvent]
     unsent: frozenset[str]  # ids of events (and the action itself) still in the outbox
     refused: dict[str, list[dict[str, Any]]]  # id → the server's problems
+    # Whether resolving needs a photo of the fix (the item's `photo` is `required`), as the
+    # server's copy says; None before the server has sent one.
+    photo_required: bool | None = None
 
     @property
     def counted(self) -> list[ActionEvent]:
@@ -160,8 +163,10 @@ class ActionBook:
         local = [doc for doc in self._local.all() if doc["action_id"] == action_id]
         queued = {doc["id"]: doc for doc in self._outbox.all() if doc["action_id"] == action_id}
         made = next((doc for doc in local if doc["kind"] == "action"), None)
+        photo_required = None
         if copy is not None:
             action = NewAction.model_validate({k: copy[k] for k in NewAction.model_fields})
+            photo_required = copy.get("photo_required")
             created_by = str(copy["created_by"])
             # Only the fields this app knows: a newer server may add some (docs/actions.md).
             history = [ActionEvent.model_validate({k: v for k, v in e.items() if k in ActionEvent.model_fields})
@@ -176,4 +181,10 @@ class ActionBook:
                 history.append(ActionEvent.model_validate({**doc["body"], "by": doc["by"]}))
         refused = {i: d["refused"] for i, d in queued.items() if d.get("refused") is not None}
         unsent = frozenset(i for i in queued if i not in refused)
-        return ActionView(action, created_by, history, unsent, refused)
+        return ActionView(action, created_by, history, unsent, refused, photo_required)
+
+    def referenced_photos(self) -> set[str]:
+        """Photos of a fix cited by an event made on this phone: kept when the app's start
+        drops photo files no visit cites (`evidence.clean_unreferenced_photos`)."""
+        return {sha for doc in self._local.all() if doc["kind"] == "event"
+                for sha in doc["body"].get("photos") or []}

@@ -8,10 +8,13 @@ import flet as ft
 
 from audit_app.domain.actions import CAUSES, PRIORITIES
 from audit_app.i18n import t
-from audit_app.state import AppState, Route
+from audit_app.state import AppState
 from audit_app.state.actions import CAUSE_KEYS, ActionsRoute
 
-from .common import FAIL_COLOUR, PASS_COLOUR, TOUCH, back_button, big_button, choice_button, on, on_value, screen, section_title
+from .common import (
+    FAIL_COLOUR, PASS_COLOUR, TOUCH, back_button, big_button, choice_button, icon_button, on, on_value, screen,
+    section_title,
+)
 from .routes import ScreenEntry, Services, register_screen
 
 ALL_ROLES = frozenset({"auditor", "manager", "admin"})
@@ -42,17 +45,51 @@ def list_view(state: AppState, _services: Services) -> ft.View:
                   leading=back_button(state, on(state.go_home)))
 
 
-def detail_view(state: AppState, _services: Services) -> ft.View:
+def _fix_photos(state: AppState, services: Services) -> list[ft.Control | None]:
+    """The resolve form's photos of the fix: thumbnails with a delete each, a spinner per photo
+    being shrunk, the buttons to add one, and why a resolve was refused without one."""
+    lang, session = state.lang, state.actions
+    tiles: list[ft.Control] = []
+    for sha in session.event.photos:
+        thumb = session.thumbnails.get(sha)
+        image = ft.Image(src=thumb, width=96, height=96, fit=ft.BoxFit.COVER, border_radius=8,
+                         semantics_label=t(lang, "actions.fix_photo")) if thumb else ft.Icon(ft.Icons.IMAGE, size=48)
+        delete = icon_button(ft.Icons.DELETE, t(lang, "runner.delete_photo"), on(session.remove_fix_photo, sha),
+                             icon_color=ft.Colors.WHITE, bgcolor=ft.Colors.with_opacity(0.6, ft.Colors.BLACK))
+        tiles.append(ft.Stack([image, ft.Container(delete, right=0, top=0)], width=96, height=96))
+    tiles += [ft.Container(ft.ProgressRing(semantics_label=t(lang, "runner.processing_photo")), width=96,
+                           height=96, alignment=ft.Alignment.CENTER, bgcolor=ft.Colors.BLUE_GREY_50,
+                           border_radius=8) for _ in range(session.event.processing)]
+    buttons = [ft.OutlinedButton(content=t(lang, "actions.add_fix_photo"), icon=ft.Icons.ADD_A_PHOTO,
+                                 height=TOUCH, on_click=on(services.add_fix_photo), key="add-fix-photo")
+               ] if services.add_fix_photo is not None else []
+    if services.take_fix_photo is not None:
+        buttons.append(ft.OutlinedButton(content=t(lang, "runner.take_photo"), icon=ft.Icons.CAMERA_ALT,
+                                         height=TOUCH, on_click=on(services.take_fix_photo)))
+    header: list[ft.Control] = [section_title(t(lang, "actions.fix_photos"))]
+    if session.photo_required():
+        header.append(ft.Container(ft.Text(t(lang, "runner.photo_required"), size=12, color=ft.Colors.WHITE),
+                                   bgcolor=ft.Colors.ORANGE_800, border_radius=10,
+                                   padding=ft.Padding.symmetric(vertical=2, horizontal=8)))
+    error = session.field_error("photos", lang)
+    return [ft.Row(header, spacing=8),
+            ft.Row(tiles, wrap=True, spacing=8) if tiles else None,
+            ft.Row(buttons, wrap=True) if buttons else None,
+            ft.Text(error, color=FAIL_COLOUR, key="fix-photo-error") if error else None]
+
+
+def detail_view(state: AppState, services: Services) -> ft.View:
     lang, session = state.lang, state.actions
     view = session.current
     if view is None:
-        return list_view(state, _services)
+        return list_view(state, services)
     action = view.action
     timeline = [ft.ListTile(
         title=ft.Text(t(lang, f"actions.event.{event.type}") + " · " + event.by, size=15),
         subtitle=ft.Text(" · ".join(part for part in (
             event.at.date().isoformat(), event.note or "",
             t(lang, CAUSE_KEYS[event.cause]) if event.cause else "", event.root_cause or "",
+            t(lang, "actions.photo_count", count=len(event.photos)) if event.photos else "",
             t(lang, "actions.by_visit") if event.visit_id else "",
             t(lang, "actions.not_synced") if event.id in view.unsent else "") if part), size=13),
         min_height=TOUCH) for event in view.history]
@@ -61,14 +98,18 @@ def detail_view(state: AppState, _services: Services) -> ft.View:
     if allowed:
         form = [section_title(t(lang, "actions.add_event")),
                 ft.TextField(label=t(lang, "actions.note"), value=session.event.note, multiline=True,
-                             on_change=on_value(session.set_note))]
+                             on_change=on_value(session.set_note), error=session.field_error("note", lang),
+                             key="event-note")]
         if "resolve" in allowed:
             form += [ft.Dropdown(label=t(lang, "actions.cause"), value=session.event.cause or "",
-                                 on_select=on_value(session.set_cause), options=[
+                                 on_select=on_value(session.set_cause),
+                                 error_text=session.field_error("cause", lang), options=[
                                      ft.DropdownOption(key=cause, text=t(lang, CAUSE_KEYS[cause]))
                                      for cause in CAUSES]),
                      ft.TextField(label=t(lang, "actions.root_cause"), value=session.event.root_cause,
-                                  multiline=True, on_change=on_value(session.set_root_cause))]
+                                  multiline=True, on_change=on_value(session.set_root_cause),
+                                  error=session.field_error("root_cause", lang), key="event-root-cause"),
+                     *_fix_photos(state, services)]
         form += [ft.Row([big_button(t(lang, f"actions.do.{kind}"), on(session.add_event, kind),
                                     filled=kind in ("resolve", "verify"), key=f"event-{kind}")])
                  for kind in allowed]
@@ -97,7 +138,7 @@ def create_view(state: AppState, _services: Services) -> ft.View:
     bottom = ft.Row([big_button(t(lang, "actions.create"), on(session.create), icon=ft.Icons.ADD_TASK,
                                 key="create-action")])
     return screen(state, ActionsRoute.CREATE, t(lang, "actions.create"), body,
-                  leading=back_button(state, on(state.go, Route.REVIEW)), bottom=bottom)
+                  leading=back_button(state, on(session.cancel_create)), bottom=bottom)
 
 
 def register_action_screens() -> None:

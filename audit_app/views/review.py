@@ -9,7 +9,7 @@ from audit_app.state import AppState, Route
 from audit_app.state.runner_model import ReviewLine, review_model, text_of
 from audit_app.store import VisitState
 
-from .action_button import create_action_button
+from .action_button import with_action
 from .common import (
     FAIL_COLOUR, PASS_COLOUR, TOUCH, back_button, big_button, icon_button, on, pdf_saver, screen, section_title,
 )
@@ -52,10 +52,13 @@ def review_view(state: AppState, services) -> ft.View:
             ft.Text(review_note, color=FAIL_COLOUR, key="server-review") if review_note else None,
         ] if c is not None], spacing=6))
     missing = [_line(state, line, ft.Icons.ERROR_OUTLINE, ft.Colors.ORANGE_800, editable) for line in model.missing]
-    knockouts = [_line(state, line, ft.Icons.DANGEROUS, FAIL_COLOUR, editable) for line in model.knockouts]
-    failed = [_line(state, line, ft.Icons.CANCEL, FAIL_COLOUR, editable) for line in model.failed]
-    failed = [ft.Column([row, create_action_button(state, line.item_key)], spacing=0)
-              if line.item_key else row for row, line in zip(failed, model.failed, strict=True)]
+    marks = state.actions.item_marks()
+    needing = set(state.actions.knockouts_needing_action()) if state.actions.prompt.asked else set()
+    knockouts = [with_action(state, _line(state, line, ft.Icons.DANGEROUS, FAIL_COLOUR, editable), line.item_key,
+                             marks, ask=line.item_key in needing and editable)
+                 for line in model.knockouts]
+    failed = [with_action(state, _line(state, line, ft.Icons.CANCEL, FAIL_COLOUR, editable), line.item_key, marks)
+              for line in model.failed]
     body = [
         summary,
         section_title(t(lang, "review.missing", count=len(missing))) if editable else None,

@@ -31,6 +31,9 @@ class Services:
     add_photo: Callable[[str | None], object]
     take_photo: Callable[[str | None], object] | None = None   # only where there is a camera
     picker: object = None          # the page's FilePicker, kept referenced while the page lives
+    # A photo of a fix for the resolve form: picked, or taken where there is a camera.
+    add_fix_photo: Callable[[], object] | None = None
+    take_fix_photo: Callable[[], object] | None = None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from audit_app.state.runner_model import ScrollRequest, progress, section_lines,
 from .common import TOUCH, back_button, big_button, icon_button, on, screen
 from .runner_items import item_card
 from .check_in import check_in_line
+from .recheck import recheck_block
 
 
 def item_scroll_key(item_key: str) -> ft.ScrollKey:
@@ -120,8 +121,9 @@ def runner_view(state: AppState, services) -> ft.View:
     if session.show_sections:
         content = _section_list(state)
     else:
+        marks = state.actions.item_marks()
         content = [item_card(state, row, services)
-                   for row in section_rows(checklist, visit, index, lang, session.typing)]
+                   for row in section_rows(checklist, visit, index, lang, session.typing, marks)]
     previous = icon_button(ft.Icons.CHEVRON_LEFT, t(lang, "runner.previous_section"),
                            on(state.go_section, index - 1), size=TOUCH + 8,
                            disabled=index == 0 or session.show_sections)
@@ -135,7 +137,8 @@ def runner_view(state: AppState, services) -> ft.View:
                              icon=ft.Icons.ARROW_FORWARD, key="next-section")
     bottom = ft.Row([previous, primary, listing], spacing=8)
     review = icon_button(ft.Icons.CHECKLIST, t(lang, "runner.review"), on(state.review))
-    body = [_header(state), *runner_list(state, [c for c in (check_in_line(state),) if c is not None]
+    first = [c for c in (check_in_line(state), recheck_block(state)) if c is not None]
+    body = [_header(state), *runner_list(state, first
                                           + [*content, ft.Container(height=24)])]
     return screen(state, Route.RUNNER, text_of(checklist.title, lang), body,
                   leading=back_button(state, on(state.go_home)), bottom=bottom, scroll=False,

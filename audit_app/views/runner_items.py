@@ -10,10 +10,12 @@ import flet as ft
 from audit_app.domain import Kind, Outcome
 from audit_app.i18n import t
 from audit_app.state import AppState
+from audit_app.state.action_recheck import MARK_KEYS
 from audit_app.state.durations import AnswerInput
 from audit_app.state.runner_model import ItemRow, format_elapsed, unit_label
 from audit_app.stopwatch import Stopwatch
 
+from .action_button import create_action_button
 from .common import BIG, FONT, FAIL_COLOUR, NA_COLOUR, PASS_COLOUR, TOUCH, choice_button, icon_button, on, on_value
 
 TICK_S = 0.1
@@ -50,6 +52,8 @@ def _marks(row: ItemRow, lang: str) -> list[ft.Control]:
                       else ft.Colors.GREEN_700))
     if not row.required:
         chips.append((t(lang, "runner.optional"), ft.Colors.BLUE_GREY_600))
+    if row.action_mark is not None:
+        chips.append((t(lang, MARK_KEYS[row.action_mark]), ft.Colors.DEEP_ORANGE_700))
     return [ft.Container(ft.Text(text, size=12, color=ft.Colors.WHITE), bgcolor=colour, border_radius=10,
                          padding=ft.Padding.symmetric(vertical=2, horizontal=8)) for text, colour in chips]
 
@@ -233,5 +237,7 @@ def item_card(state: AppState, row: ItemRow, services) -> ft.Control:
         content=ft.Column([c for c in [
             ft.Row([done_icon, ft.Text(row.text, size=16, expand=True)], vertical_alignment=ft.CrossAxisAlignment.START),
             ft.Row(_marks(row, state.lang), wrap=True, spacing=6) if _marks(row, state.lang) else None,
-            *answer, verdict, *evidence] if c is not None], spacing=8,
+            *answer, verdict, *evidence,
+            create_action_button(state, row.key) if row.offers_action and not disabled else None,
+        ] if c is not None], spacing=8,
             horizontal_alignment=ft.CrossAxisAlignment.STRETCH))

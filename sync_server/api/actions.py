@@ -64,11 +64,13 @@ def _public(action: Action, today: dt.date) -> dict[str, Any]:
                 events=action.event_count)
 
 
-def _detail(session: Session, action: Action, today: dt.date) -> ActionDetail:
+def _detail(session: Session, checklists: ChecklistCache, action: Action, today: dt.date) -> ActionDetail:
     history = stored_events(session, action.id)
     cited = [sha for event in history for sha in event.photos]
+    _head, _latest, item = _visit_checklist_item(session, checklists, action.visit_id, action.item_key)
     return ActionDetail(**_public(action, today) | {"events": len(history)}, history=history,
-                        missing_photos=missing_photos(session, cited))
+                        missing_photos=missing_photos(session, cited),
+                        photo_required=item is not None and item.photo == "required")
 
 
 def _visit_checklist_item(session: Session, checklists: ChecklistCache, visit_id: str | None,
@@ -90,7 +92,7 @@ def _create(sessions: SessionsDep, checklists: ChecklistCache, user: User, actio
     with sessions() as session:
         stored = session.get(Action, action.id)
         if stored is not None:
-            return _replay_action(session, user, stored, action, today)
+            return _replay_action(session, checklists, user, stored, action, today)
         problems = []
         if action.id != action_id:
             problems.append(ErrorDetail(code="id_mismatch", path="id",
@@ -121,17 +123,17 @@ def _create(sessions: SessionsDep, checklists: ChecklistCache, user: User, actio
             stored = session.get(Action, action.id)
             if stored is None:
                 raise
-            return _replay_action(session, user, stored, action, today)
+            return _replay_action(session, checklists, user, stored, action, today)
     with sessions() as session:
-        return 201, _detail(session, _visible(session, user, action.id), today)
+        return 201, _detail(session, checklists, _visible(session, user, action.id), today)
 
 
-def _replay_action(session: Session, user: User, stored: Action, action: NewAction,
+def _replay_action(session: Session, checklists: ChecklistCache, user: User, stored: Action, action: NewAction,
                    today: dt.date) -> tuple[int, ActionDetail]:
     _visible(session, user, stored.id)
     if stored.content_hash != body_hash(action) or stored.created_by != user.id:
         raise ApiError(409, ACTION_CONFLICT, "this action id is already stored with a different body")
-    return 200, _detail(session, stored, today)
+    return 200, _detail(session, checklists, stored, today)
 
 
 @router.put("/{action_id}", status_code=200, response_model=ActionDetail,
@@ -153,7 +155,7 @@ def _add_event(sessions: SessionsDep, checklists: ChecklistCache, user: User, ac
     today = now.date()
     with sessions() as session:
         action = _visible(session, user, action_id)
-        replay = _replay_event(session, user, action, event, today)
+        replay = _replay_event(session, checklists, user, action, event, today)
         if replay is not None:
             return replay
         if event.type in MANAGER_EVENTS and user.role == "auditor":
@@ -170,22 +172,22 @@ def _add_event(sessions: SessionsDep, checklists: ChecklistCache, user: User, ac
     except IntegrityError:
         with sessions() as session:
             action = _visible(session, user, action_id)
-            replay = _replay_event(session, user, action, event, today)
+            replay = _replay_event(session, checklists, user, action, event, today)
             if replay is None:
                 raise
             return replay
     with sessions() as session:
-        return 201, _detail(session, _visible(session, user, action_id), today)
+        return 201, _detail(session, checklists, _visible(session, user, action_id), today)
 
 
-def _replay_event(session: Session, user: User, action: Action, event: NewEvent,
+def _replay_event(session: Session, checklists: ChecklistCache, user: User, action: Action, event: NewEvent,
                   today: dt.date) -> tuple[int, ActionDetail] | None:
     stored = session.get(ActionEventRow, event.id)
     if stored is None:
         return None
     if stored.action_id != action.id or stored.content_hash != body_hash(event) or stored.by != user.id:
         raise ApiError(409, EVENT_CONFLICT, "this event id is already stored with a different body")
-    return 200, _detail(session, action, today)
+    return 200, _detail(session, checklists, action, today)
 
 
 @router.post("/{action_id}/events", status_code=200, response_model=ActionDetail,
@@ -202,11 +204,11 @@ async def post_event(user: VisitReader, sessions: SessionsDep, checklists: Check
 
 
 @router.get("/{action_id}", responses=error_responses(404))
-def get_action(user: VisitReader, sessions: SessionsDep, clock: ClockDep,
+def get_action(user: VisitReader, sessions: SessionsDep, checklists: ChecklistsDep, clock: ClockDep,
                action_id: ActionIdPath, today: Today = None) -> ActionDetail:
-    """One action with every event, oldest first."""
+    """One action with every event, oldest first, and whether resolving it needs a photo."""
     with sessions() as session:
-        return _detail(session, _visible(session, user, action_id), today or clock().date())
+        return _detail(session, checklists, _visible(session, user, action_id), today or clock().date())
 
 
 @router.get("")

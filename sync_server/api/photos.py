@@ -1,5 +1,8 @@
 """`/photos`: raw JPEG/PNG uploads addressed by their SHA-256, which hashes are missing, and
 reading a photo (or its thumbnail) back for whoever may read a visit citing it (`access.py`).
+Auditors upload the photos of their visits; managers upload too, for the photo of a fix they
+cite when they resolve a corrective action of their region. A photo nothing cites is served to
+admins only, so an upload shows no one anything they could not already see.
 
 The body limit (`max_photo_bytes`) is enforced while the body streams in, by
 `body_limit.BodyLimitMiddleware`, so a lying or absent Content-Length does not help."""
@@ -16,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..access import readable_photo
 from ..blob_store import BlobNotFound, BlobStore
-from ..deps import AuditorUser, CurrentUser, PhotosDep, SessionDep, SessionsDep, SettingsDep
+from ..deps import CurrentUser, PhotosDep, SessionDep, SessionsDep, SettingsDep, VisitReader
 from ..errors import NOT_FOUND, ApiError, error_responses
 from ..integrity import index_photo
 from ..photo_store import check_hash, check_image, ensure_thumbnail, store_photo
@@ -54,7 +57,7 @@ def _receive(sessions: sessionmaker[Session], settings: Settings, photos: BlobSt
                        **error_responses(413, 422, 503)},
             openapi_extra={"requestBody": {"required": True, "content": {
                 "image/jpeg": _BINARY, "image/png": _BINARY}}})
-async def put_photo(user: AuditorUser, sessions: SessionsDep, settings: SettingsDep, photos: PhotosDep,
+async def put_photo(user: VisitReader, sessions: SessionsDep, settings: SettingsDep, photos: PhotosDep,
                     sha256: Sha256Path, request: Request, response: Response) -> PhotoReceipt:
     """Upload a photo's raw bytes: 201 stored, 200 already there."""
     body = await request.body()
@@ -64,7 +67,7 @@ async def put_photo(user: AuditorUser, sessions: SessionsDep, settings: Settings
 
 
 @router.post("/missing", responses=error_responses(400, 413, 422))
-def post_missing(_user: AuditorUser, session: SessionDep, query: MissingQuery) -> MissingAnswer:
+def post_missing(_user: VisitReader, session: SessionDep, query: MissingQuery) -> MissingAnswer:
     """Which of these photo hashes the server does not have yet."""
     return MissingAnswer(missing=missing_photos(session, query.hashes))
 

@@ -23,7 +23,9 @@ ADMIN_WRITE = {"auditor_a": 403, "auditor_b": 403, "manager_north": 403, "manage
                "manager_all": 403, "admin": 201, "revoked": 401, "nobody": 401}
 AUDITOR_WRITE = {"auditor_a": 201, "auditor_b": 201, "manager_north": 403, "manager_south": 403,
                  "manager_all": 403, "admin": 201, "revoked": 401, "nobody": 401}
-AUDITOR_READ = {**AUDITOR_WRITE, "auditor_a": 200, "auditor_b": 200, "admin": 200}
+# Photos: managers upload the photo of a fix too (tests/server/test_action_photos.py).
+ANY_ROLE_WRITE = {**AUDITOR_WRITE, "manager_north": 201, "manager_south": 201, "manager_all": 201}
+ANY_ROLE_READ = {who: 200 if code == 201 else code for who, code in ANY_ROLE_WRITE.items()}
 
 Call = Callable[[Server, str, dict[str, str]], httpx.Response]
 
@@ -78,7 +80,7 @@ ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
                                      json={"state": "approved"}), {
             "auditor_a": 403, "auditor_b": 403, "manager_north": 200, "manager_south": 404,
             "manager_all": 200, "admin": 200, "revoked": 401, "nobody": 401}),
-    "PUT /photos/{sha256}": (_put_photo, AUDITOR_WRITE),
+    "PUT /photos/{sha256}": (_put_photo, ANY_ROLE_WRITE),
     # As for the visit citing it (tests/server/test_photo_reading.py has the other cases).
     "GET /photos/{sha256}": (_get_a_photo, {
         "auditor_a": 200, "auditor_b": 404, "manager_north": 200, "manager_south": 404,
@@ -89,7 +91,7 @@ ENDPOINTS: dict[str, tuple[Call, dict[str, int]]] = {
                     dict.fromkeys(CALLERS, 400)),
     "POST /photos/missing": (lambda s, w, h: s.client.post("/api/v1/photos/missing", headers=h,
                                                            json={"hashes": ["b" * 64]}),
-                             AUDITOR_READ),
+                             ANY_ROLE_READ),
 }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from audit_app.state import Route
 from audit_app.state.actions import ActionsRoute
 
 from .conftest import run, start_retail_visit
@@ -44,6 +45,8 @@ def test_the_title_follows_the_users_language(state) -> None:  # type: ignore[no
 
 def test_a_created_action_waits_in_the_outbox_and_shows_as_open(state) -> None:  # type: ignore[no-untyped-def]
     action_id = _create_from_failed_item(state)
+    assert state.route == Route.RUNNER and state.flash == "actions.created"  # back where it was asked
+    state.actions.select(action_id)
     assert state.route == ActionsRoute.DETAIL
     book = state.device.store.actions
     assert [(q.kind, q.id) for q in book.queued()] == [("action", action_id)]
@@ -52,12 +55,15 @@ def test_a_created_action_waits_in_the_outbox_and_shows_as_open(state) -> None: 
     assert [r.id for r in state.actions.rows()] == [action_id]
 
 
-def test_a_resolve_without_a_cause_is_refused_in_both_languages_and_nothing_is_queued(state) -> None:  # type: ignore[no-untyped-def]
+def test_a_resolve_without_a_cause_is_refused_at_its_fields_in_both_languages_and_nothing_is_queued(state) -> None:  # type: ignore[no-untyped-def]
     _create_from_failed_item(state)
     state.actions.event.note = "fixed the door bell"
     assert not run(state.actions.add_event("resolve"))
-    assert state.error.code == "missing_cause"
-    assert "原因" in state.error.message("zh-CN")
+    assert state.error is None  # shown at the fields, not in a banner
+    assert set(state.actions.event.errors) == {"cause", "root_cause"}
+    assert state.actions.field_error("cause", "en") == "resolve: choose the cause category"
+    assert "原因" in state.actions.field_error("cause", "zh-CN")
+    assert state.actions.event.note == "fixed the door bell"  # what was typed stays
     assert len(state.device.store.actions.queued()) == 1
 
 

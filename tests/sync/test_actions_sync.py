@@ -135,3 +135,47 @@ def test_the_pull_brings_down_the_actions_a_manager_may_see_with_their_history(
         assert [e.id for e in view.history] == [event_id] and view.status == "resolved"
     finally:
         phone.close()
+
+
+def test_a_manager_resolves_on_their_phone_with_a_photo_of_the_fix_and_it_reaches_the_server(
+        live_server: LiveServer, device: Device, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from PIL import Image
+
+    from audit_app.device import open_device
+
+    auditor, auditor_token = live_server.new_user("auditor")
+    visit_id = make_visit(device, random.Random(61), site_id="site-n1", staff_ids=["staff-1"], photos=0)
+    with device.lock:
+        item_key = device.store.checklists.get_checklist("retail-store-visit", 1).items[0].key
+        action = NewAction(id=str(uuid.uuid4()), site_id="site-n1", visit_id=visit_id, item_key=item_key,
+                           title="Fix it 整改", priority="urgent", due_on=date(2026, 11, 24),
+                           created_at=NOW + timedelta(hours=1))
+        device.store.actions.create(action, auditor, NOW)  # type: ignore[union-attr]
+    assert run_sync(device, Credentials(live_server.url, auditor_token), now=_now, retry=RETRY,
+                    sleep=BackoffRecorder()).status is SyncStatus.OK
+    manager, manager_token = live_server.new_user("manager")
+    phone = open_device(tmp_path / "manager-phone")
+    try:
+        creds = Credentials(live_server.url, manager_token)
+        assert run_sync(phone, creds, now=_now, retry=RETRY, sleep=BackoffRecorder()).status is SyncStatus.OK
+        pulled = phone.store.actions.view(action.id)  # type: ignore[union-attr]
+        assert pulled is not None and pulled.photo_required is False  # the server's word
+        buffer = io.BytesIO()
+        Image.new("RGB", (320, 240), (20, 160, 90)).save(buffer, "JPEG")
+        with phone.lock:
+            fix = phone.photos.add(buffer.getvalue()).ref.sha256
+            resolve = NewEvent(id=str(uuid.uuid4()), type="resolve", note="counter cleaned",
+                               cause="facilities", root_cause="no cleaning rota → rota posted",
+                               photos=[fix], at=NOW + timedelta(days=1))
+            phone.store.actions.add_event(action.id, resolve, manager, NOW)  # type: ignore[union-attr]
+        report = run_sync(phone, creds, now=_now, retry=RETRY, sleep=BackoffRecorder())
+        assert report.status is SyncStatus.OK and report.actions_sent == 1, report
+        detail = live_server.get(f"/actions/{action.id}", manager_token).json()
+        assert detail["status"] == "resolved" and detail["missing_photos"] == []
+        assert detail["history"][-1]["photos"] == [fix] and detail["history"][-1]["by"] == manager
+        assert live_server.get(f"/photos/{fix}", manager_token).status_code == 200
+        assert live_server.get(f"/photos/{fix}", auditor_token).status_code == 200  # the creator
+    finally:
+        phone.close()
