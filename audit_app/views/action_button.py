@@ -28,7 +28,7 @@ def skip_prompt(state: AppState, item_key: str) -> ft.Control:
             ft.Text(t(lang, "review.needs_action"), color=FAIL_COLOUR, weight=ft.FontWeight.W_600),
             create_action_button(state, item_key),
             ft.Row([ft.TextField(label=t(lang, "review.skip_reason"), value=actions.prompt.reasons.get(item_key, ""),
-                                 error=actions.skip_error(item_key, lang), expand=True,
+                                 error=actions.skip_error(item_key, lang), error_max_lines=3, expand=True,
                                  on_change=on_value(actions.set_skip_reason, item_key),
                                  on_submit=on(actions.skip_action, item_key), key=f"skip-reason-{item_key}"),
                     ft.OutlinedButton(content=t(lang, "review.skip_action"), height=TOUCH,
