@@ -1,8 +1,8 @@
 """PDF reports: `GET /visits/{id}.pdf` (whoever may read the visit) and
 `GET /reports/scorecard.pdf` (managers of the site's region, admins). Anyone else gets 404.
 
-Routes are plain `def`: FastAPI runs them in its thread pool, so making a PDF (about a second
-of fonts and photos) never blocks the event loop and other requests go on being answered."""
+Routes are plain `def`: FastAPI runs them in its thread pool, so making a PDF (a few tenths of a
+second of fonts and photos) never blocks the event loop and other requests go on being answered."""
 
 from __future__ import annotations
 

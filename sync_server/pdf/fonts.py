@@ -4,8 +4,8 @@ The primary face is the app's own subset of Noto Sans CJK SC (audit_app/assets/f
 ASCII, Latin-1, GB2312, the app's symbols). Debian's full Noto Sans CJK collection, when it is
 installed, is the fallback for characters outside the subset (𠮷, rare surnames, Traditional
 forms): it is the same typeface, so mixed text looks uniform. It is added to a document only
-when the document needs it, because parsing and subsetting the 19 MB face costs about 2 s per
-PDF against 0.5 s for the subset (measured here with fpdf2 2.8.9). A character neither face has
+when the document needs it, because parsing and subsetting the 19 MB face costs about 0.4 s
+more per PDF (measured here with fpdf2 2.8.9; docs/pdf.md). A character neither face has
 is logged and drawn as "[U+XXXXX]" so a reader sees that something is there."""
 
 from __future__ import annotations
@@ -75,6 +75,16 @@ def _invisible(char: str) -> bool:
     return char.isspace() or unicodedata.category(char) in ("Cc", "Cf")
 
 
+def _keep_bounds(pdf: FPDF, family: str) -> None:
+    """Embed the face's subset without recomputing its bounding boxes.
+
+    fpdf2 saves the subset with fontTools' default `recalcBBoxes=True`, which draws every kept
+    glyph three times (CFF FontBBox, hhea and vhea extents); without it a warm visit PDF takes
+    a quarter to a third less time (docs/pdf.md). The face's own boxes enclose every glyph of the
+    subset, so they stay true; fontTools' own subsetter keeps them too (`recalc_bounds=False`)."""
+    pdf.fonts[family].ttfont.recalcBBoxes = False
+
+
 class Glyphs:
     """Registers the faces on one document and turns text into text it can draw.
 
@@ -86,16 +96,27 @@ class Glyphs:
         self.pdf = pdf
         self.files = files
         self.subset_chars = _coverage(files.subset, 0)
-        self.full_chars = (_coverage(files.full, files.full_index) if files.full is not None
-                           else frozenset())
+        self._full_chars: frozenset[int] | None = None
         self.replaced: dict[str, int] = {}
         self.fallback_used = False
         pdf.add_font(PRIMARY, "", files.subset)
+        _keep_bounds(pdf, PRIMARY)
         pdf.set_font(PRIMARY, size=10)
+
+    @property
+    def full_chars(self) -> frozenset[int]:
+        """The full face's code points, read on the first character outside the subset: reading
+        the 19 MB collection's cmap costs about 0.3 s, once per process, that most documents
+        never need."""
+        if self._full_chars is None:
+            self._full_chars = (_coverage(self.files.full, self.files.full_index)
+                                if self.files.full is not None else frozenset())
+        return self._full_chars
 
     def _use_fallback(self) -> None:
         assert self.files.full is not None
         self.pdf.add_font(FALLBACK, "", self.files.full, collection_font_number=self.files.full_index)
+        _keep_bounds(self.pdf, FALLBACK)
         self.pdf.set_fallback_fonts([FALLBACK], exact_match=False)
         self.fallback_used = True
 
