@@ -134,25 +134,25 @@ def event_problems(status: Status, event: NewEvent, *, photo_required: bool = Fa
         en, zh = STATUS_NAMES[status]
         problems.append(_problem("event_not_allowed", "type",
                                  f"{event.type}: not possible while the action is {en}",
-                                 f"当前状态为“{zh}”,不能执行 {event.type}"))
+                                 f"当前状态为“{zh}”，不能执行 {event.type}"))
     if event.type == "resolve":
         if not (event.note or "").strip():
             problems.append(_problem("missing_note", "note", "resolve: say what was done",
-                                     "整改:请填写整改措施"))
+                                     "整改：请填写整改措施"))
         if event.cause is None:
             problems.append(_problem("missing_cause", "cause", "resolve: choose the cause category",
-                                     "整改:请选择原因类别"))
+                                     "整改：请选择原因类别"))
         if not (event.root_cause or "").strip():
             problems.append(_problem("missing_root_cause", "root_cause",
                                      "resolve: give the root cause (5 Why)",
-                                     "整改:请填写根本原因(5 个为什么)"))
+                                     "整改：请填写根本原因（5 个为什么）"))
         if photo_required and not event.photos:
             problems.append(_problem("missing_photo", "photos",
                                      "resolve: this item needs a photo of the fix",
-                                     "整改:该项目需要上传整改后的照片"))
+                                     "整改：该项目需要上传整改后的照片"))
     if event.type == "cant_do" and not (event.note or "").strip():
         problems.append(_problem("missing_reason", "note", "can't do: give the reason",
-                                 "无法整改:请填写原因"))
+                                 "无法整改：请填写原因"))
     return problems
 
 
@@ -162,22 +162,22 @@ def action_problems(action: NewAction, *, site_known: bool, assignee_known: bool
     problems: list[Problem] = []
     if not site_known:
         problems.append(_problem("unknown_site", "site_id", f"{action.site_id}: no such site",
-                                 f"{action.site_id}:没有这个门店"))
+                                 f"{action.site_id}：没有这个门店"))
     if action.visit_id is not None and not visit_known:
         problems.append(_problem("unknown_visit", "visit_id",
                                  f"{action.visit_id}: no such visit at this site",
-                                 f"{action.visit_id}:该门店没有这次访问"))
+                                 f"{action.visit_id}：该门店没有这次访问"))
     if action.item_key is not None and not item_known:
         problems.append(_problem("unknown_item", "item_key",
                                  f"{action.item_key}: not an item of the visit's checklist",
-                                 f"{action.item_key}:不是该次访问检查表中的项目"))
+                                 f"{action.item_key}：不是该次访问检查表中的项目"))
     if action.item_key is not None and action.visit_id is None:
         problems.append(_problem("item_without_visit", "item_key",
                                  "an item needs the visit it failed in",
                                  "指定项目时需要注明所属的访问"))
     if action.assignee is not None and not assignee_known:
         problems.append(_problem("unknown_assignee", "assignee", f"{action.assignee}: no such user",
-                                 f"{action.assignee}:没有这个用户"))
+                                 f"{action.assignee}：没有这个用户"))
     if action.due_on < action.created_at.date():
         problems.append(_problem("due_before_created", "due_on",
                                  "the due date is before the action was created",

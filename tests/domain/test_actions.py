@@ -115,7 +115,7 @@ def test_a_resolve_without_note_cause_or_root_cause_lists_every_problem_in_both_
     assert [p.code for p in problems] == ["missing_note", "missing_cause", "missing_root_cause",
                                          "missing_photo"]
     assert all(p.message and p.message_zh and p.message != p.message_zh for p in problems)
-    assert all(":" in p.message_zh for p in problems)  # full-width colon
+    assert all("：" in p.message_zh and ":" not in p.message_zh for p in problems)  # full-width colon
 
 
 def test_a_verify_of_an_action_not_resolved_is_refused() -> None:

@@ -89,7 +89,7 @@ def test_the_action_says_a_photo_is_required_and_a_resolve_without_one_is_422(se
     assert answer.status_code == 422
     (problem,) = answer.json()["error"]["details"]
     assert (problem["code"], problem["path"]) == ("missing_photo", "photos")
-    assert problem["message_zh"] == "整改:该项目需要上传整改后的照片"
+    assert problem["message_zh"] == "整改：该项目需要上传整改后的照片"
 
 
 def test_a_manager_of_the_region_resolves_with_a_photo_readable_as_the_action_is(server: Server) -> None:

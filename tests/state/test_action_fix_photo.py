@@ -33,7 +33,7 @@ def test_a_resolve_without_the_required_photo_is_refused_at_the_photo_field(stat
     assert not run(state.actions.add_event("resolve"))
     assert state.error is None and list(state.actions.event.errors) == ["photos"]
     assert state.actions.field_error("photos", "en") == "resolve: this item needs a photo of the fix"
-    assert state.actions.field_error("photos", "zh-CN") == "整改:该项目需要上传整改后的照片"
+    assert state.actions.field_error("photos", "zh-CN") == "整改：该项目需要上传整改后的照片"
     assert state.device.store.actions.queued() == []
 
 
