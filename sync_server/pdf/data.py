@@ -41,7 +41,7 @@ class VisitReportData:
     knocked_out: bool
     outcomes: dict[str, str]                  # item key → pass | fail | na (the server's)
     photos: dict[str, bytes | None]           # sha256 → print copy (JPEG); None: not received
-    review: Review | None = None
+    review: Review
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -74,7 +74,7 @@ def visit_report_data(session: Session, checklists: ChecklistCache, photos_store
         applicable=latest.applicable, passed=latest.passed, score=latest.score,
         visit_score=latest.visit_score, knocked_out=latest.knocked_out,
         outcomes={row.item_key: row.outcome for row in stored.observations},
-        photos=photos, review=visit_review(session, visit_id, latest.revision))
+        photos=photos, review=visit_review(session, stored.head, latest.revision))
 
 
 @dataclass(frozen=True)
