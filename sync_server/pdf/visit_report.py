@@ -143,8 +143,8 @@ def _summary_list(pdf: ReportPDF, title: str, empty: str, lines: list[Line]) -> 
     words = pdf.words
     for line in lines:
         text = f"{line.text} — {line.value}" if line.value else line.text
-        pdf.para(words("pdf.summary.line", text=text, section=line.section) if line.section
-                 else f"• {text}", size=9.5)
+        pdf.bullet(words("pdf.summary.line", text=text, section=line.section) if line.section
+                   else text, size=9.5)
     pdf.ln(2)
 
 
@@ -161,7 +161,7 @@ def draw_review(pdf: ReportPDF, review: Review) -> None:
         pdf.ln(1)
         pdf.para(words("pdf.review.flags"), size=9.5, colour=FAIL)
         for flag in review.flags:
-            pdf.para(f"• {words.pick(flag.en, flag.zh)}", size=9.5)
+            pdf.bullet(words.pick(flag.en, flag.zh), size=9.5)
     pdf.ln(2)
 
 
