@@ -33,16 +33,22 @@ def _axes(pdf: ReportPDF, left: float, top: float, width: float, height: float) 
 
 
 def _target_line(pdf: ReportPDF, left: float, top: float, width: float, height: float) -> None:
+    """The target across the plot, named in a key above its top right corner: a label on the
+    line itself sat under the weekly points, which are mostly near the target."""
     y = _y(top, height, TARGET)
     pdf.set_draw_color(*TARGET_COLOUR)
     pdf.set_line_width(0.4)
     pdf.set_dash_pattern(dash=1.5, gap=1)
     pdf.line(left, y, left + width, y)
-    pdf.set_dash_pattern()
     pdf.set_font(size=7)
+    label = pdf.t(pdf.words("pdf.line.target", pct=percent(TARGET)))
+    label_width = pdf.get_string_width(label)
+    key_y = top - 2.6
+    pdf.line(left + width - label_width - 8, key_y, left + width - label_width - 2, key_y)
+    pdf.set_dash_pattern()
     pdf.set_text_color(*TARGET_COLOUR)
-    pdf.set_xy(left + 1, y - 4.2)
-    pdf.cell(30, 4, pdf.t(pdf.words("pdf.line.target", pct=percent(TARGET))), align="L")
+    pdf.set_xy(left + width - label_width - 1, key_y - 2)
+    pdf.cell(label_width + 1, 4, label, align="R")
     pdf.set_text_color(33, 33, 33)
 
 
@@ -55,8 +61,8 @@ def weekly_trend(pdf: ReportPDF, rows: Sequence[TrendRow], first: dt.date, last:
         weeks.append(week)
         week += dt.timedelta(days=7)
     rates = {row.period: row.rate for row in rows}
-    pdf.ensure_space(height + 12)
-    left, top = pdf.l_margin + 12, pdf.get_y() + 2
+    pdf.ensure_space(height + 16)
+    left, top = pdf.l_margin + 12, pdf.get_y() + 6  # room for the target's key above the plot
     width = pdf.w - pdf.r_margin - left
     _axes(pdf, left, top, width, height)
     step = width / max(len(weeks), 1)

@@ -18,7 +18,9 @@ from ..access import may_read_visit
 from ..blob_store import BlobStore
 from ..catalog import ChecklistCache
 from ..photo_store import ensure_print_copy
-from ..reports import ReportFilters, TrendRow, compliance_rows, report_labels, trend_rows
+from ..reports import (
+    REJECTED, ReportFilters, TrendRow, compliance_rows, excluded_rejected, report_labels, trend_rows,
+)
 from ..tables import Photo, Site, Staff, User, VisitRevision
 from ..visit_store import load_visit
 from .review import Review, visit_review
@@ -41,7 +43,7 @@ class VisitReportData:
     knocked_out: bool
     outcomes: dict[str, str]                  # item key → pass | fail | na (the server's)
     photos: dict[str, bytes | None]           # sha256 → print copy (JPEG); None: not received
-    review: Review | None = None
+    review: Review
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -74,7 +76,7 @@ def visit_report_data(session: Session, checklists: ChecklistCache, photos_store
         applicable=latest.applicable, passed=latest.passed, score=latest.score,
         visit_score=latest.visit_score, knocked_out=latest.knocked_out,
         outcomes={row.item_key: row.outcome for row in stored.observations},
-        photos=photos, review=visit_review(session, visit_id, latest.revision))
+        photos=photos, review=visit_review(session, stored.head, latest.revision))
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ class SiteScorecard:
     staff: list[GroupRow]
     weakest: list[WeakItem]
     visits: list[VisitLine] = field(default_factory=list)
+    excluded_rejected: int = 0        # rejected visits the figures and `visits` leave out
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,9 @@ def _item_labels(checklists: list[Checklist], lang: Lang) -> tuple[dict[str, str
 
 def site_scorecard(session: Session, checklists: ChecklistCache, site: Site, period: Period,
                    lang: Lang) -> SiteScorecard:
-    """One site's figures over the period, from the report queries behind `/reports`."""
+    """One site's figures over the period, from the report queries behind `/reports`. Rejected
+    visits are left out of the figures (as `/reports` leaves them) and of the visit list, which
+    lists the visits behind the figures; `excluded_rejected` counts them."""
     filters = ReportFilters(date_from=period.first, date_to=period.last, site_id=site.id)
     versions = checklists.all_versions(session)
     site_rows = compliance_rows(session, "site", filters, {site.id: site.name})
@@ -142,7 +147,8 @@ def site_scorecard(session: Session, checklists: ChecklistCache, site: Site, per
                VisitRevision.auditor_id, VisitRevision.visit_score, VisitRevision.knocked_out)
         .where(VisitRevision.is_latest.is_(True), VisitRevision.site_id == site.id,
                VisitRevision.started_local_date >= period.first,
-               VisitRevision.started_local_date <= period.last)
+               VisitRevision.started_local_date <= period.last,
+               VisitRevision.visit_id.not_in(REJECTED))
         .order_by(VisitRevision.started_at.desc(), VisitRevision.visit_id))
     return SiteScorecard(
         site_id=site.id, site_name=site.name, region=site.region,
@@ -152,7 +158,8 @@ def site_scorecard(session: Session, checklists: ChecklistCache, site: Site, per
         weakest=[WeakItem(row, sources.get(row.key)) for row in item_rows[:WEAKEST]],
         visits=[VisitLine(day if isinstance(day, dt.date) else dt.date.fromisoformat(day),
                           titles.get(checklist_id, checklist_id), auditor, score, bool(knocked))
-                for day, checklist_id, auditor, score, knocked in visits])
+                for day, checklist_id, auditor, score, knocked in visits],
+        excluded_rejected=excluded_rejected(session, filters))
 
 
 def may_see_region(user: User, region: str | None) -> bool:

@@ -76,6 +76,17 @@ class ReportPDF(FPDF):
                         new_x="LMARGIN", new_y="NEXT")
         self.set_text_color(*INK)
 
+    def bullet(self, text: str, size: float = 10, colour: tuple[int, int, int] = INK) -> None:
+        """A "•" line whose wrapped lines start under its text, not under the bullet."""
+        line = size * 0.5
+        self.ensure_space(line)  # the bullet and its first line on one page
+        self.set_font(size=size)
+        self.set_text_color(*colour)
+        self.set_x(self.l_margin)
+        self.cell(self.get_string_width("• ") + 0.6, line, "•")
+        self.multi_cell(0, line, self.t(text), align="L", new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(*INK)
+
     def fields(self, rows: Sequence[tuple[str, str]], label_width: float = 34) -> None:
         """Label/value lines, the value wrapping beside its label."""
         for label, value in rows:

@@ -1,7 +1,8 @@
 """The scorecard PDF: per site its compliance against the 90 % target with the Wilson interval,
 the weekly trend, its staff against the 80 % award floor, the ten weakest items with their seed
 sources and its visits in the period; for a region, one such section per site (each from a new
-page) after a comparison page."""
+page) after a comparison page. Rejected visits are left out of all of it, as `/reports` leaves
+them out of its figures, and each page says how many were."""
 
 from __future__ import annotations
 
@@ -63,6 +64,12 @@ def _compliance(pdf: ReportPDF, row: GroupRow | None) -> None:
     pdf.ln(2)
 
 
+def _excluded(pdf: ReportPDF, count: int) -> None:
+    """Why the visits counted here may be fewer than the visits made, as the app's Reports say."""
+    if count:
+        pdf.para(pdf.words("pdf.scorecard.excluded_rejected", count=count), size=9, colour=MUTED)
+
+
 def _rate_rows(words: Words, rows: Sequence[GroupRow]) -> list[list[str]]:
     return [[row.label, percent(row.rate), percent_range(row.ci_low, row.ci_high),
              str(row.observations), _flags(words, row) or "–"] for row in rows]
@@ -78,6 +85,7 @@ def site_section(pdf: ReportPDF, card: SiteScorecard, period: Period) -> None:
         line = f"{words('pdf.field.region')}: {card.region} · {line}" if not words.chinese \
             else f"{words('pdf.field.region')}：{card.region} · {line}"
     pdf.para(line, size=10, colour=MUTED)
+    _excluded(pdf, card.excluded_rejected)
     pdf.ln(2)
     _compliance(pdf, card.compliance)
     pdf.heading(words("pdf.scorecard.trend"), size=12, gap=1)
@@ -123,6 +131,7 @@ def comparison_page(pdf: ReportPDF, region: str | None, cards: Sequence[SiteScor
     pdf.heading(words("pdf.scorecard.region_title",
                       region=region or words("pdf.scorecard.all_regions")), size=18, gap=1)
     pdf.para(_period(words, period), size=10, colour=MUTED)
+    _excluded(pdf, sum(card.excluded_rejected for card in cards))
     pdf.ln(3)
     pdf.heading(words("pdf.scorecard.comparison"), size=12, gap=4)
     rows = [card.compliance.model_copy(update={"label": card.site_name}) if card.compliance

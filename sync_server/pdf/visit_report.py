@@ -1,6 +1,7 @@
 """The visit PDF: header (checklist and version, site, staff, auditor, local times, duration,
-score), knock-outs and failed items on page one, then every section's items with outcome,
-value against limit, note, staff, seed source and the item's photos beside it.
+score), knock-outs, failed items, the review state and integrity flags on page one, then every
+section's items with outcome, value against limit, note, staff, seed source and the item's
+photos beside it.
 
 Values are written by `audit_app.domain.formats`, the same rules as the app's visit screen."""
 
@@ -16,7 +17,7 @@ from audit_app.domain import Item, Kind, Observation
 from audit_app.domain.formats import against_limit, percent, value_text, weight
 
 from .data import VisitReportData
-from .document import FAIL, INK, MUTED, NA, OUTCOME_COLOURS, RULE, ReportPDF
+from .document import ACCENT, FAIL, INK, MUTED, NA, OUTCOME_COLOURS, RULE, ReportPDF
 from .fonts import FontFiles
 from .review import Review
 from .words import Words
@@ -142,17 +143,25 @@ def _summary_list(pdf: ReportPDF, title: str, empty: str, lines: list[Line]) -> 
     words = pdf.words
     for line in lines:
         text = f"{line.text} — {line.value}" if line.value else line.text
-        pdf.para(words("pdf.summary.line", text=text, section=line.section) if line.section
-                 else f"• {text}", size=9.5)
+        pdf.bullet(words("pdf.summary.line", text=text, section=line.section) if line.section
+                   else text, size=9.5)
     pdf.ln(2)
 
 
 def draw_review(pdf: ReportPDF, review: Review) -> None:
+    """The review state (with its reason) and each integrity flag, in the PDF's language, as
+    the app's visit detail shows them: a visit with issues or rejected, and the flags, in red."""
     words = pdf.words
-    pdf.heading(words("pdf.review.title"), size=12, gap=1)
-    pdf.para(words("pdf.review.state", state=review.state), size=9.5)
-    for flag in review.flags:
-        pdf.para(words("pdf.review.flag", text=flag), size=9.5)
+    state = words(f"pdf.review_state.{review.state}")
+    pdf.heading(words("pdf.review.state", state=state), size=12, gap=1,
+                colour=FAIL if review.state in ("has_issues", "rejected") else ACCENT)
+    if review.reason:
+        pdf.para(words("pdf.review.reason", reason=review.reason), size=9.5)
+    if review.flags:  # why the figures may not hold: the signals the review queue explains
+        pdf.ln(1)
+        pdf.para(words("pdf.review.flags"), size=9.5, colour=FAIL)
+        for flag in review.flags:
+            pdf.bullet(words.pick(flag.en, flag.zh), size=9.5)
     pdf.ln(2)
 
 
@@ -326,8 +335,7 @@ def visit_pdf(data: VisitReportData, words: Words, fonts: FontFiles, now: dt.dat
     knockouts = [line for line in failed if line.item is not None and line.item.critical]
     _summary_list(pdf, words("pdf.knockouts.title"), words("pdf.knockouts.none"), knockouts)
     _summary_list(pdf, words("pdf.failed.title"), words("pdf.failed.none"), failed)
-    if data.review is not None:
-        draw_review(pdf, data.review)
+    draw_review(pdf, data.review)
     section = None
     for line in lines:
         if line.section != section:

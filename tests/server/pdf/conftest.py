@@ -25,6 +25,9 @@ from .report_data import RETAIL, photo_jpeg, upload, visit_body
 SITE_NAME = "静安寺旗舰店 Jing'an Flagship"
 KNOCK_OUTS = {item.key for item in RETAIL.items if item.critical}
 FAILING = KNOCK_OUTS | {"greet_within_3s", "first_response_within_60s"}
+# The server's clock: fixed, so flags that compare device and server times, reviews and the
+# footer's generation time never depend on the day the tests run.
+SERVER_NOW = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
 
 
 def need_poppler() -> None:
@@ -84,6 +87,7 @@ def pdf_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PdfServer]:
     body = visit_body(RETAIL, site_id="site-ja", staff_ids=["staff-wf"], failing=FAILING,
                       photos={items[0]: photos[0:2], items[1]: photos[2:3], items[5]: photos[3:6]},
                       notes={items[0]: "等了很久才有人问候 / a long wait"})
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+    with TestClient(create_app(settings, clock=lambda: SERVER_NOW),
+                    raise_server_exceptions=False) as client:
         visit_id = upload(client, {"Authorization": f"Bearer {tokens['auditor']}"}, body, photos)
         yield PdfServer(settings, client, tokens, visit_id, photos)

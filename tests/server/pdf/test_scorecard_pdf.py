@@ -1,5 +1,6 @@
 """The scorecard PDF: managers of the site's region and admins get it, others 404; its figures
-are the `/reports` figures (one query code), in the asked language."""
+are the `/reports` figures (one query code), in the asked language; rejected visits are left
+out of the figures and the visit list, and counted."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from audit_app.domain.formats import percent, percent_range
+from sync_server.pdf.words import Words
 from tests.server.conftest import Server
 from tests.server.visit_data import visit_body
 
@@ -94,3 +96,37 @@ def test_a_region_scorecard_has_a_comparison_page_and_a_page_per_site(server: Se
                               headers=server.auth("manager_north"))
     text = pdf_text(north.content, tmp_path)
     assert "Region scorecard: north" in text and "South One" not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_rejected_visits_leave_the_figures_and_the_visit_list_and_are_counted(
+        server: Server, lang: str, tmp_path: Path) -> None:
+    need_poppler()
+    add_visits(server)
+    rejected = visit_body(site_id="site-n1", staff_ids=["staff-1"], greeted=False, greet_time=9.0)
+    assert server.client.put(f"/api/v1/visits/{rejected['id']}", json=rejected,
+                             headers=server.auth("auditor_b")).status_code == 201
+    auth = server.auth("manager_north")
+    review = server.client.put(f"/api/v1/visits/{rejected['id']}/review", headers=auth,
+                               json={"state": "rejected", "reason": "made up"})
+    assert review.status_code == 200, review.text
+    site = server.client.get("/api/v1/reports/compliance", headers=auth,
+                             params={**PERIOD, "site_id": "site-n1", "group_by": "site"}).json()
+    assert site["excluded_rejected"] == 1
+    [row] = site["rows"]
+    words = Words(lang)  # type: ignore[arg-type]
+    counted = squeeze(words("pdf.scorecard.excluded_rejected", count=1))
+    answer = server.client.get("/api/v1/reports/scorecard.pdf", headers=auth,
+                               params={**PERIOD, "site_id": "site-n1", "lang": lang})
+    text = squeeze(pdf_text(answer.content, tmp_path))
+    assert counted in text
+    assert squeeze(words("pdf.scorecard.sample", observations=row["observations"],
+                         visits=row["visits"], critical=row["critical_failures"])) in text
+    assert squeeze(percent(row["rate"])) in text
+    # The visit list: auditor_a's three visits at site-n1, not auditor_b's rejected one.
+    visits = text[text.index(squeeze(words("pdf.scorecard.visits"))):]
+    assert visits.count("auditor_a") == 3 and "auditor_b" not in visits
+    region = server.client.get("/api/v1/reports/scorecard.pdf", headers=auth,
+                               params={**PERIOD, "lang": lang})
+    pages = pdf_text(region.content, tmp_path).split("\f")
+    assert counted in squeeze(pages[0])  # the comparison page: the region's total
