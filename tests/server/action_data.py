@@ -61,3 +61,16 @@ def created_action(server: Server, visit: dict[str, Any] | None = None, who: str
     answer = put_action(server, body, who)
     assert answer.status_code == 201, answer.text
     return answer.json()
+
+
+def resolved_action(server: Server, resolved_at: str = "2026-11-21T09:00:00+08:00") -> dict[str, Any]:
+    """An action raised from a visit failing `greeted`, then resolved at `resolved_at`."""
+    action = created_action(server, failed_visit(server))
+    assert post_event(server, action["id"], event_body("resolve", at=resolved_at)).status_code == 201
+    return action
+
+
+def read_action(server: Server, action_id: str) -> dict[str, Any]:
+    answer = server.client.get(f"/api/v1/actions/{action_id}", headers=server.auth("admin"))
+    assert answer.status_code == 200, answer.text
+    return answer.json()

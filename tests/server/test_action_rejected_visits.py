@@ -7,24 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .action_data import created_action, event_body, failed_visit, post_event
+from .action_data import created_action, failed_visit, read_action, resolved_action
 from .conftest import Server
 
-RESOLVED_AT = "2026-11-21T09:00:00+08:00"
 NEXT_DAY = "2026-11-23T10:00:00+08:00"
 TWO_DAYS_ON = "2026-11-24T10:00:00+08:00"
-
-
-def _resolved(server: Server) -> dict[str, Any]:
-    action = created_action(server, failed_visit(server))
-    assert post_event(server, action["id"], event_body("resolve", at=RESOLVED_AT)).status_code == 201
-    return action
-
-
-def _read(server: Server, action_id: str) -> dict[str, Any]:
-    answer = server.client.get(f"/api/v1/actions/{action_id}", headers=server.auth("admin"))
-    assert answer.status_code == 200, answer.text
-    return answer.json()
 
 
 def _review(server: Server, visit_id: str, state: str, reason: str | None = "photo from another shop") -> None:
@@ -43,12 +30,12 @@ def _site_row(server: Server, **params: Any) -> dict[str, Any]:
 
 
 def test_rejecting_the_visit_that_verified_an_action_takes_its_verdict_back(server: Server) -> None:
-    action = _resolved(server)
+    action = resolved_action(server)
     checker = failed_visit(server, "auditor_b", started_at=NEXT_DAY, greeted=True)
-    assert _read(server, action["id"])["status"] == "verified"
+    assert read_action(server, action["id"])["status"] == "verified"
 
     _review(server, checker["id"], "rejected")
-    read = _read(server, action["id"])
+    read = read_action(server, action["id"])
     assert read["status"] == "resolved"
     assert [(e["type"], e["visit_id"], e["counted"]) for e in read["history"]] == [
         ("resolve", None, True), ("verify", checker["id"], False)]
@@ -57,34 +44,34 @@ def test_rejecting_the_visit_that_verified_an_action_takes_its_verdict_back(serv
 
 
 def test_after_a_rejected_recheck_the_next_honest_visit_rechecks_the_action(server: Server) -> None:
-    action = _resolved(server)
+    action = resolved_action(server)
     rejected = failed_visit(server, "auditor_b", started_at=NEXT_DAY, greeted=True)
     _review(server, rejected["id"], "rejected")
     honest = failed_visit(server, "auditor_b", started_at=TWO_DAYS_ON)  # fails the item again
-    read = _read(server, action["id"])
+    read = read_action(server, action["id"])
     assert read["status"] == "reopened"
     assert [(e["type"], e["visit_id"], e["counted"]) for e in read["history"][1:]] == [
         ("verify", rejected["id"], False), ("reopen", honest["id"], True)]
 
 
 def test_a_rejected_visit_approved_after_all_counts_its_recheck_again(server: Server) -> None:
-    action = _resolved(server)
+    action = resolved_action(server)
     checker = failed_visit(server, "auditor_b", started_at=NEXT_DAY, greeted=True)
     _review(server, checker["id"], "rejected")
     _review(server, checker["id"], "approved", None)
-    read = _read(server, action["id"])
+    read = read_action(server, action["id"])
     assert read["status"] == "verified"
     assert all(event["counted"] for event in read["history"])
 
 
 def test_a_new_revision_of_a_rejected_visit_counts_its_recheck_again(server: Server) -> None:
-    action = _resolved(server)
+    action = resolved_action(server)
     checker = failed_visit(server, "auditor_b", started_at=NEXT_DAY, greeted=True)
     _review(server, checker["id"], "rejected")
     revised = checker | {"revision": 2}
     answer = server.client.put(f"/api/v1/visits/{checker['id']}", json=revised, headers=server.auth("auditor_b"))
     assert answer.status_code == 201, answer.text
-    assert _read(server, action["id"])["status"] == "verified"
+    assert read_action(server, action["id"])["status"] == "verified"
 
 
 def test_the_actions_report_leaves_out_actions_raised_from_rejected_visits(server: Server) -> None:
