@@ -158,9 +158,7 @@ def ratio(value: float, floor: float, target: float) -> str:
 
 
 async def tap_latency(session: AppSession, taps: int) -> list[float]:
-    pass_xy = await session.button_centre("Pass")
-    fail_xy = await session.button_centre("Fail")
-    times = [await session.tap_to_saved(pass_xy, fail_xy) for _ in range(taps)]
+    times = [await session.tap_to_saved() for _ in range(taps)]
     return [t for t in times if t is not None]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.async_api import Browser, BrowserContext, Page
@@ -24,6 +24,9 @@ POLL_S = 0.001
 # counted in `lost_taps` and left out of the latency figures (it measures the retry, not a save).
 LOST_TAP_S = 5.0
 LOST_TAP_RETRIES = 3
+# A button's box is read once it has held still this long: read while the runner slides in, it
+# is the box mid-transition, and every click at its centre then misses (seen in CI with 2 tabs).
+STILL_BOX_S = 0.3
 
 
 async def enable_semantics(page: Page) -> None:
@@ -57,15 +60,27 @@ class AppSession:
     page: Page
     device_dir: Path
     lost_taps: int = 0
+    centres: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def store_file(self) -> Path:
         return self.device_dir / HOT_FILE
 
-    async def button_centre(self, name: str, index: int = 0) -> tuple[float, float]:
-        box = await self.page.get_by_role("button", name=name, exact=True).nth(index).bounding_box()
-        assert box is not None, f"{name} button has no box"
-        return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    async def button_centre(self, name: str, index: int = 0, timeout_s: float = 30.0) -> tuple[float, float]:
+        """The centre of the button's box once the box has held still for STILL_BOX_S."""
+        button = self.page.get_by_role("button", name=name, exact=True).nth(index)
+        deadline = time.perf_counter() + timeout_s
+        last, still_since = None, time.perf_counter()
+        while True:
+            box = await button.bounding_box()
+            now = time.perf_counter()
+            if box != last:
+                last, still_since = box, now
+            elif box is not None and now - still_since >= STILL_BOX_S:
+                return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+            if now > deadline:
+                raise TimeoutError(f"{name} button's box never held still (last {last})")
+            await asyncio.sleep(0.05)
 
     async def wait_stored(self, value: object, timeout_s: float = 30.0) -> float:
         """Poll the store file until it holds `value` for the tapped item; when it did. The file
@@ -86,32 +101,42 @@ class AppSession:
                 raise TimeoutError(f"{TAPPED_ITEM}={value!r} never reached {self.store_file}")
             await asyncio.sleep(POLL_S)
 
-    async def click_until_saved(self, xy: tuple[float, float], value: object) -> bool:
-        """Click at `xy` until the store holds `value`; False when a click had to be repeated."""
+    async def centre(self, name: str) -> tuple[float, float]:
+        """The button's settled centre, read once and kept until a click at it is lost."""
+        if name not in self.centres:
+            self.centres[name] = await self.button_centre(name)
+        return self.centres[name]
+
+    async def click_until_saved(self, name: str, value: object) -> bool:
+        """Click the button until the store holds `value`; False when a click had to be repeated.
+        A lost click forgets the button's centre: the next one reads the box afresh."""
         for _ in range(LOST_TAP_RETRIES):
-            await self.page.mouse.click(*xy)
+            await self.page.mouse.click(*await self.centre(name))
             try:
                 await self.wait_stored(value, LOST_TAP_S)
             except TimeoutError:
                 self.lost_taps += 1
+                self.centres.pop(name, None)
                 continue
             return True
-        await self.page.mouse.click(*xy)
+        await self.page.mouse.click(*await self.centre(name))
         await self.wait_stored(value)
         return False
 
-    async def tap_to_saved(self, pass_xy: tuple[float, float], fail_xy: tuple[float, float]) -> float | None:
+    async def tap_to_saved(self) -> float | None:
         """Seconds from a mouse click on Pass to the answer durable in the store file (None when
         that click was lost). An unmeasured Fail first, so every measured Pass really changes the
         stored answer."""
-        await self.click_until_saved(fail_xy, False)
+        await self.click_until_saved("Fail", False)
+        pass_xy = await self.centre("Pass")
         start = time.perf_counter()
         await self.page.mouse.click(*pass_xy)
         try:
             return await self.wait_stored(True, LOST_TAP_S) - start
         except TimeoutError:
             self.lost_taps += 1
-            await self.click_until_saved(pass_xy, True)
+            self.centres.pop("Pass", None)
+            await self.click_until_saved("Pass", True)
             return None
 
 
@@ -138,6 +163,8 @@ async def open_retail_visit(session: AppSession) -> None:
     await page.get_by_role("radio", name=CHECKLIST_TITLE).click()
     site = page.get_by_role("textbox", name="Site code")
     await site.click()
+    # Keys sent before Flutter's editor element has focus are lost.
+    await page.wait_for_function("() => ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)")
     await page.keyboard.type(SITE_CODE)
     await page.keyboard.press("Enter")
     await page.get_by_role("button", name="Start visit", exact=True).click()

@@ -76,6 +76,11 @@ def settled_screenshot(page: Page, *, quiet_s: float = 1.0, timeout_s: float = 2
                                    if not is_blank(shot) else f"screen still blank after {timeout_s:.0f} s")
 
 
+# Flutter web edits text in a DOM <input>/<textarea> it focuses when a field is tapped.
+EDITOR_FOCUSED = "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)"
+EDITOR_HOLDS = "text => document.activeElement?.value === text"
+
+
 class Phone:
     """One browser tab at phone size (412x915) showing the app."""
 
@@ -166,12 +171,23 @@ class Phone:
         self.tap(target)
         shows.first.wait_for()
 
-    def fill(self, target: Locator, text: str) -> None:
-        """Focus a Flutter text field and type into it (fill() does not reach Flutter's editor)."""
+    def fill(self, target: Locator, text: str, *, tries: int = 3) -> None:
+        """Focus a Flutter text field and type into it (fill() does not reach Flutter's editor).
+        Keys are sent once Flutter's editor element has focus, and the field is retyped when it
+        does not then hold `text`: on a loaded machine the first key can land before the editor
+        takes it (seen in CI: 'ool cabinet' for 'Tool cabinet')."""
         target.wait_for()
-        target.click()
-        self.page.keyboard.press("Control+A")
-        self.page.keyboard.type(text)
+        for _ in range(tries):
+            target.click()
+            self.page.wait_for_function(EDITOR_FOCUSED)
+            self.page.keyboard.press("Control+A")
+            self.page.keyboard.type(text)
+            try:
+                self.page.wait_for_function(EDITOR_HOLDS, arg=text, timeout=5_000)
+                return
+            except PlaywrightTimeout:
+                continue
+        raise AssertionError(f"the text field never held {text!r} after {tries} tries")
 
     # screenshots --------------------------------------------------------------------------
     def screenshot(self, name: str, shows: Locator | str | re.Pattern[str], *,
