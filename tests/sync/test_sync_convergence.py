@@ -1,12 +1,15 @@
 """A hypothesis state machine: a shopper starts, answers, finalises and edits visits, adds
-photos, syncs over a network that drops answers (before or after the server commits),
-duplicates requests and fails, and the app restarts (the device is closed and reopened), also
-in the middle of a sync. Whatever the sequence, after a final clean sync the server holds
-exactly the phone's latest finalised revisions, each photo once, and its compliance report
-equals `group_rows` computed from the phone.
+photos, raises corrective actions from finalised visits and adds events to them (start,
+comment, resolve), syncs over a network that drops answers (before or after the server
+commits), duplicates requests and fails, and the app restarts (the device is closed and
+reopened), also in the middle of a sync. Whatever the sequence, after a final clean sync the
+server holds exactly the phone's latest finalised revisions, each photo once, each action the
+phone made and each of its events once, in the order made, and its compliance report equals
+`group_rows` computed from the phone.
 
-Invariant after every step: a revision the phone calls synced is stored on the server with the
-same content (no failure is ever taken for success)."""
+Invariants after every step: a revision the phone calls synced is stored on the server with the
+same content, and so is every action or event that has left the phone's outbox (no failure is
+ever taken for success); the server refuses nothing the phone made."""
 
 from __future__ import annotations
 
@@ -14,7 +17,8 @@ import itertools
 import random
 import shutil
 import threading
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,6 +31,7 @@ from hypothesis.stateful import (
 from audit_app.checklist_files import BUNDLED_DIR
 from audit_app.device import Device, open_device
 from audit_app.domain import GROUPINGS, Item, Kind, content_hash, group_rows, score_visit
+from audit_app.domain.actions import EventType, NewAction, NewEvent
 from audit_app.store import FinaliseRefused, VisitState
 from audit_app.sync import Credentials, RetryPolicy, SyncProgress, SyncStatus, VisitOutcome, run_sync
 
@@ -86,16 +91,23 @@ class SyncMachine(RuleBasedStateMachine):
         self.proxy = FaultProxy(self.server.url).start()
         self.creds = Credentials(self.proxy.url, self.token)
         self.visit_ids: list[str] = []
+        # action id → the ids of the events this phone added to it, in the order made
+        self.actions: dict[str, list[str]] = {}
+        self.actionable = next(item.key for item in self.checklist.items
+                               if item.kind is not Kind.PHOTO and item.photo != "required")
 
     # -- what the shopper does -------------------------------------------------------------
 
-    @initialize(visits=st.integers(1, 3), rng=st.randoms(use_true_random=False))
-    def finalised_visits(self, visits: int, rng: random.Random) -> None:
-        """Every example starts with something to sync."""
+    @initialize(visits=st.integers(1, 3), actions=st.integers(0, 2), rng=st.randoms(use_true_random=False))
+    def finalised_visits(self, visits: int, actions: int, rng: random.Random) -> None:
+        """Every example starts with something to sync, often with an action and an event."""
         for _ in range(visits):
             self.start(rng.choice(sorted(SITES)), rng.randint(0, 2), rng.random() < 0.3, rng,
                        complete=True, photos=rng.randint(0, 2))
             self.finalise(len(self.visit_ids) - 1)
+        for _ in range(actions):
+            self.raise_action(rng.randrange(len(self.visit_ids)))
+            self.act_on_action(len(self.actions) - 1, rng.choice(["start", "comment", "resolve"]))
 
     @rule(site=st.sampled_from(sorted(SITES)), staff_count=st.integers(0, 2), peak=st.booleans(),
           rng=st.randoms(use_true_random=False), complete=st.booleans(), photos=st.integers(0, 2))
@@ -149,6 +161,46 @@ class SyncMachine(RuleBasedStateMachine):
 
     # -- the network and the app's life ---------------------------------------------------
 
+    @rule(pick=st.integers(0, 99))
+    def raise_action(self, pick: int) -> None:
+        """An action from a finalised visit's item; it waits for its visit to reach the server
+        (an auditor may raise actions only from a visit of their own)."""
+        visit_id = self._visit(pick)
+        if not self._has_committed_revision(visit_id):
+            return
+        with self.device.lock:
+            site_id = self.device.store.visits.get(visit_id).visit.site_id
+        created = _now()
+        action = NewAction(id=str(uuid.uuid4()), site_id=site_id,
+                           visit_id=visit_id, item_key=self.actionable,
+                           title="Fix the greeting 整改迎宾", priority="important",
+                           due_on=created.date() + timedelta(days=7), created_at=created)
+        assert self.device.store.actions is not None
+        with self.device.lock:
+            self.device.store.actions.create(action, self.auditor, created)
+        self.actions[action.id] = []
+
+    @rule(pick=st.integers(0, 99), kind=st.sampled_from(["start", "comment", "resolve"]))
+    def act_on_action(self, pick: int, kind: EventType) -> None:
+        """An event the auditor may add, only where the phone's own view allows it; after a
+        resolve only comments (the server's automatic re-check may have moved the status)."""
+        if not self.actions:
+            return
+        action_id = sorted(self.actions)[pick % len(self.actions)]
+        book = self.device.store.actions
+        assert book is not None
+        with self.device.lock:
+            view = book.view(action_id)
+        assert view is not None
+        allowed = {"open": {"start", "comment", "resolve"}, "in_progress": {"comment", "resolve"}}
+        if kind not in allowed.get(view.status, {"comment"}):
+            return
+        extra = {"cause": "service_process", "root_cause": "why ×5 为什么"} if kind == "resolve" else {}
+        event = NewEvent(id=str(uuid.uuid4()), type=kind, note=f"{kind} 备注", at=_now(), **extra)
+        with self.device.lock:
+            book.add_event(action_id, event, self.auditor, _now())
+        self.actions[action_id].append(event.id)
+
     @rule(rate=st.sampled_from([0.0, 0.2, 0.5]), seed=st.integers(0, 2**16),
           attempts=st.integers(1, 3), kinds=st.lists(st.sampled_from(NETWORK_FAULTS), min_size=1,
                                                       max_size=3, unique=True))
@@ -200,6 +252,22 @@ class SyncMachine(RuleBasedStateMachine):
             for visit in synced:
                 assert stored.get(visit.id, {}).get(visit.revision) == content_hash(visit), visit.id
 
+    @invariant()
+    def actions_out_of_the_outbox_are_stored_on_the_server(self) -> None:
+        book = self.device.store.actions
+        if not self.actions or book is None:
+            return
+        with self.device.lock:
+            queued = {item.id for item in book.queued()}
+            refused = {action_id: view.refused for action_id in self.actions
+                       if (view := book.view(action_id)) is not None and view.refused}
+        assert refused == {}
+        for action_id, event_ids in self.actions.items():
+            if action_id in queued:
+                continue
+            stored = self._server_events(action_id)
+            assert [e for e in event_ids if e not in queued] == [e for e in stored if e in event_ids]
+
     def teardown(self) -> None:
         try:
             self.proxy.plan = pass_all
@@ -207,6 +275,7 @@ class SyncMachine(RuleBasedStateMachine):
             assert report.status is SyncStatus.OK, report
             phone = phone_state(self.device)
             self._assert_server_holds(phone)
+            self._assert_server_holds_the_actions()
         finally:
             self.proxy.stop()
             self.device.close()
@@ -232,6 +301,25 @@ class SyncMachine(RuleBasedStateMachine):
             assert server_rows.keys() == phone_rows.keys(), group_by
             for key, row in phone_rows.items():
                 assert server_rows[key] == pytest.approx(row), (group_by, key)
+
+    def _assert_server_holds_the_actions(self) -> None:
+        book = self.device.store.actions
+        assert book is not None and book.queued_count() == 0
+        mine = self.server.get("/actions", self.token, limit=1000)  # a new auditor: only these
+        assert mine.status_code == 200, mine.text
+        assert {row["id"] for row in mine.json()} == self.actions.keys()
+        for action_id, event_ids in self.actions.items():
+            stored = self._server_events(action_id)
+            assert [e for e in stored if e in event_ids] == event_ids  # each once, in order
+            with self.device.lock:
+                view = book.view(action_id)
+            assert view is not None and view.synced
+
+    def _server_events(self, action_id: str) -> list[str]:
+        """The ids of the action's events the server holds (404: it holds no such action)."""
+        answer = self.server.get(f"/actions/{action_id}", self.token)
+        assert answer.status_code == 200, (action_id, answer.text)
+        return [event["id"] for event in answer.json()["history"]]
 
     def _answer(self, visit_id: str, rng: random.Random, *, everything: bool) -> None:
         items = [item for item in self.checklist.items if item.kind is not Kind.PHOTO]
