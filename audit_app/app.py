@@ -14,6 +14,7 @@ demos and browser tests use it so the reports' periods and the demo data agree o
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
@@ -126,13 +127,18 @@ def make_main(registry: DeviceRegistry, root: Path, now: Callable[[], datetime] 
         else:
             page.theme = ft.Theme(color_scheme_seed=ft.Colors.BLUE, page_transitions=transitions)
         page.theme_mode = ft.ThemeMode.LIGHT
+        # Sent now, not with the first screen: the browser starts fetching the 3 MB CJK font
+        # (it shows no screen until the font is in) while the device opens below.
+        page.update()
         first_route, first_url = page.route, page.url
         calls = ClientCalls(page)
         try:
             device_id = await _device_id(calls)
         except PageGone:
             return  # the tab went away for good before saying which device it is
-        device = registry.acquire(device_folder(root, device_id))
+        # On a worker thread: opening a device reads its store and parses the bundled checklists,
+        # and the event loop meanwhile keeps serving the font and the other tabs.
+        device = await asyncio.to_thread(registry.acquire, device_folder(root, device_id))
         state = AppState(DeviceAccess(device), now=now)
         await state.load()
         picker = ft.FilePicker()
