@@ -34,6 +34,7 @@ from audit_app.stopwatch import local_now
 from audit_app.views import Services, broken_view, build_view
 from audit_app.views.check_in import make_locate
 from audit_app.views.camera import make_take_fix_photo, make_take_photo
+from audit_app.warm_up import warm_up_when_serving
 
 log = logging.getLogger(__name__)
 
@@ -205,6 +206,7 @@ def run(*, host: str | None = None, port: int | None = None) -> None:
     port = port or int(os.environ.get("APP_PORT") or os.environ.get("FLET_SERVER_PORT") or DEFAULT_APP_PORT)
     os.environ["FLET_SERVER_IP"] = host
     registry = DeviceRegistry(open_and_tidy)
+    warm_up_when_serving(host, port)
     try:
         ft.run(make_main(registry, data_root(), app_clock()), host=host, port=port, view=ft.AppView.WEB_BROWSER,
                assets_dir=str(ASSETS_DIR), no_cdn=True)
