@@ -8,6 +8,7 @@ that comes sooner loses nothing: it imports whatever is not in yet, as before.""
 
 from __future__ import annotations
 
+import importlib
 import socket
 import threading
 import time
@@ -36,11 +37,16 @@ def _listening(host: str, port: int, timeout_s: float) -> bool:
     return False
 
 
-def warm_up_when_serving(host: str, port: int, timeout_s: float = 60.0) -> threading.Thread:
+def warm_up_when_serving(host: str, port: int, app_module: str, timeout_s: float = 60.0) -> threading.Thread:
     """Start a daemon thread that, once `host:port` accepts connections (not before: the
-    server's own start would share the interpreter with it), imports the first screens' controls."""
+    server's own start would share the interpreter with it), imports `app_module` and the
+    first screens' controls. A failing import is raised again where the first tab imports it."""
     def run() -> None:
         if not _listening(host, port, timeout_s):
+            return
+        try:
+            importlib.import_module(app_module)
+        except Exception:  # noqa: BLE001  (the first tab's own import reports it)
             return
         for name in FIRST_SCREENS:
             getattr(ft, name, None)  # a name Flet dropped is imported (and fails) where it is used
