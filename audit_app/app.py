@@ -1,6 +1,7 @@
 """The Flet app: one `AppState` per page on the device of that browser (or phone).
 
-    python -m audit_app serve-app          # web app on 127.0.0.1:$APP_PORT, offline (no CDN)
+    python -m audit_app serve-app          # web app on 127.0.0.1:$APP_PORT, offline (no CDN);
+                                           # audit_app/web_server.py serves it
 
 Data root: `FLET_APP_STORAGE_DATA` (a packaged phone), else `AUDIT_APP_DATA_DIR`, else
 `./var/app`. Each browser is one device: a device id kept in the browser
@@ -14,6 +15,7 @@ demos and browser tests use it so the reports' periods and the demo data agree o
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
@@ -33,14 +35,13 @@ from audit_app.stopwatch import local_now
 from audit_app.views import Services, broken_view, build_view
 from audit_app.views.check_in import make_locate
 from audit_app.views.camera import make_take_fix_photo, make_take_photo
+from audit_app.web_server import ASSETS_DIR
 
 log = logging.getLogger(__name__)
 
-ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 CJK_FONT = "fonts/NotoSansSC-Subset.otf"
 DEVICE_ID_KEY = "field_audit.device_id"
 _DEVICE_ID = re.compile(r"^[0-9a-f]{32}$")
-DEFAULT_APP_PORT = 8550
 
 
 def data_root(env: Mapping[str, str] | None = None) -> Path:
@@ -126,13 +127,18 @@ def make_main(registry: DeviceRegistry, root: Path, now: Callable[[], datetime] 
         else:
             page.theme = ft.Theme(color_scheme_seed=ft.Colors.BLUE, page_transitions=transitions)
         page.theme_mode = ft.ThemeMode.LIGHT
+        # Sent now, not with the first screen: the browser starts fetching the 3 MB CJK font
+        # (it shows no screen until the font is in) while the device opens below.
+        page.update()
         first_route, first_url = page.route, page.url
         calls = ClientCalls(page)
         try:
             device_id = await _device_id(calls)
         except PageGone:
             return  # the tab went away for good before saying which device it is
-        device = registry.acquire(device_folder(root, device_id))
+        # On a worker thread: opening a device reads its store and parses the bundled checklists,
+        # and the event loop meanwhile keeps serving the font and the other tabs.
+        device = await asyncio.to_thread(registry.acquire, device_folder(root, device_id))
         state = AppState(DeviceAccess(device), now=now)
         await state.load()
         picker = ft.FilePicker()
@@ -190,20 +196,6 @@ def make_main(registry: DeviceRegistry, root: Path, now: Callable[[], datetime] 
         else:
             await state.land()
     return main
-
-
-def run(*, host: str | None = None, port: int | None = None) -> None:
-    """Serve the app for browsers (offline: the Flutter client and CanvasKit come from flet-web)."""
-    os.environ.setdefault("FLET_FORCE_WEB_SERVER", "true")
-    host = host or os.environ.get("APP_HOST") or os.environ.get("FLET_SERVER_IP") or "127.0.0.1"
-    port = port or int(os.environ.get("APP_PORT") or os.environ.get("FLET_SERVER_PORT") or DEFAULT_APP_PORT)
-    os.environ["FLET_SERVER_IP"] = host
-    registry = DeviceRegistry(open_and_tidy)
-    try:
-        ft.run(make_main(registry, data_root(), app_clock()), host=host, port=port, view=ft.AppView.WEB_BROWSER,
-               assets_dir=str(ASSETS_DIR), no_cdn=True)
-    finally:
-        registry.close_all()
 
 
 async def main(page: ft.Page) -> None:

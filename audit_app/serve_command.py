@@ -16,6 +16,6 @@ def register(commands) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from audit_app.app import run  # flet is imported only when the app is served
+    from audit_app.web_server import run  # flet is imported only when the app is served
     run(host=args.host, port=args.port)
     return 0

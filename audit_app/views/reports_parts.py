@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import flet as ft
-import flet_charts as fc
 
 from audit_app.i18n import t
 from audit_app.reports.charts import BarChartModel, Overview, Page, TableRow, Tone
@@ -125,6 +124,8 @@ def bar_chart(reports: ReportsSession, model: BarChartModel, *, key: str,
               on_bar=None) -> ft.Control:
     """Horizontal bars (a BarChart turned a quarter), weakest on top, each labelled with its
     name, rate and n; the dashed line is the target (sites) or the award floor (staff)."""
+    import flet_charts as fc  # here, not at the top: ~120 ms of the app's start, for reports only
+
     lang = reports.app.lang
     if not model.bars:
         return ft.Text(text(lang, "reports.no_rows"), key=f"{key}-empty")

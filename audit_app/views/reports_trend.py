@@ -4,7 +4,6 @@ buckets), with the target line."""
 from __future__ import annotations
 
 import flet as ft
-import flet_charts as fc
 
 from audit_app.i18n import t
 from audit_app.state import AppState
@@ -27,6 +26,8 @@ def trend_view(state: AppState, _services: object = None) -> ft.View:
                                      status_banner(reports), switch]
     model = reports.trend
     if model is not None and model.periods:
+        import flet_charts as fc  # here, not at the top: ~120 ms of the app's start, for reports only
+
         series = [fc.LineChartData(
             points=[fc.LineChartDataPoint(x, y, tooltip=f"{s.label} {model.period_labels[x]}: {y:.1f}%")
                     for x, y in s.points],

@@ -20,6 +20,7 @@ from .home import home_view
 from .new_visit import new_visit_view
 from .review import review_view
 from .runner import runner_view
+from .runner_cards import forget_cards
 from .settings import settings_view
 from .sync import sync_view
 
@@ -34,6 +35,8 @@ class Services:
     # A photo of a fix for the resolve form: picked, or taken where there is a camera.
     add_fix_photo: Callable[[], object] | None = None
     take_fix_photo: Callable[[], object] | None = None
+    # The runner's item cards from its last build on this page (views/runner_cards.py).
+    runner_cards: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,9 @@ def home_entries(state: AppState, services: Services) -> list[ft.Control]:
 
 def build_view(state: AppState, services: Services) -> ft.View:
     route = state.route.split("?", 1)[0]
+    runner = route == Route.RUNNER and state.visit is not None and state.prefs.setup_done
+    if not runner:
+        forget_cards(services)  # whatever is built now replaces the runner's cards on screen
     if route == Route.FIRST_RUN or not state.prefs.setup_done:
         return first_run_view(state)
     if route == Route.NEW_VISIT:

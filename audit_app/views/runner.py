@@ -16,7 +16,7 @@ from audit_app.state import AppState, Route, VisitSession
 from audit_app.state.runner_model import ScrollRequest, progress, section_lines, section_rows, text_of
 
 from .common import TOUCH, back_button, big_button, icon_button, on, screen
-from .runner_items import item_card
+from .runner_cards import forget_cards, item_cards
 from .check_in import check_in_line
 from .recheck import recheck_block
 
@@ -119,11 +119,11 @@ def runner_view(state: AppState, services) -> ft.View:
     index = session.section
     last = index >= len(sections) - 1
     if session.show_sections:
+        forget_cards(services)
         content = _section_list(state)
     else:
         marks = state.actions.item_marks()
-        content = [item_card(state, row, services)
-                   for row in section_rows(checklist, visit, index, lang, session.typing, marks)]
+        content = item_cards(state, section_rows(checklist, visit, index, lang, session.typing, marks), services)
     previous = icon_button(ft.Icons.CHEVRON_LEFT, t(lang, "runner.previous_section"),
                            on(state.go_section, index - 1), size=TOUCH + 8,
                            disabled=index == 0 or session.show_sections)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from audit_app.app import data_root, device_folder, enrolment_query, open_and_tidy
@@ -60,3 +64,12 @@ def test_a_half_done_visit_survives_a_restart_with_its_answers_photo_and_running
     watch = run(second.visit.stopwatch("greet_within_3s"))
     assert watch.running and watch.resumed and watch.elapsed() >= 5
     device.close()
+
+
+def test_the_web_server_listens_before_importing_the_app() -> None:
+    """`serve-app` imports Flet only; the app (state, store, views) comes after it listens."""
+    code = ("import sys, audit_app.cli as cli; cli.parser('serve-app'); import audit_app.web_server; "
+            "print(any(m in sys.modules for m in ('audit_app.app', 'audit_app.state', 'httpx')))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False"]
