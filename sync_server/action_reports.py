@@ -1,9 +1,10 @@
 """`GET /reports/actions` as SQL over the `actions` rows' derived figures.
 
-Counts per status, overdue and the first re-check results are one GROUP BY; the median days to
-resolve is two percentile_disc aggregates on PostgreSQL and a window query on SQLite (row
-numbers per group, the middle one or two averaged). The rows are built to match the domain's `report_row`
-definition, and a test checks them against a recomputation from the events."""
+Counts per status, overdue and the first re-check results are one GROUP BY key (a COUNT(*)
+FILTER each); on PostgreSQL the same scan gathers each group's days to resolve for its median
+(`_with_pg_median`), on SQLite the median is a window query (row numbers per group, the middle
+one or two averaged). The rows are built to match the domain's `report_row` definition, and a
+test checks them against a recomputation from the events."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import dataclasses
 import datetime as dt
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Float, column, func, literal, or_, select, true
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.orm import Session
 
 from audit_app.domain.actions import STATUSES, STILL_OPEN, ActionReportRow
@@ -64,41 +66,54 @@ def action_report_rows(session: Session, group_by: ActionGroupBy, filters: Repor
                        today: dt.date) -> list[ActionReportRow]:
     key = _key(group_by).label("key")
     conditions = action_conditions(filters)
-    late = case((ACTIONS.c.status.in_(sorted(STILL_OPEN)) & (ACTIONS.c.due_on < today), 1), else_=0)
-    first_ok = case((ACTIONS.c.first_recheck == "verify", 1), else_=0)
-    checked = case((ACTIONS.c.first_recheck.is_not(None), 1), else_=0)
-    totals = (select(key, ACTIONS.c.status, func.count(), func.sum(late), func.sum(first_ok),
-                     func.sum(checked))
-              .where(*conditions).group_by(key, ACTIONS.c.status))
-    rows: dict[Any, dict[str, Any]] = {}
-    for group, status, count, overdue, verified_first, rechecked in session.execute(totals):
-        row = rows.setdefault(group, {"total": 0, "overdue": 0, "first": 0, "checked": 0,
-                                      **dict.fromkeys(STATUSES, 0)})
-        row[status] += count
-        row["total"] += count
-        row["overdue"] += int(overdue or 0)
-        row["first"] += int(verified_first or 0)
-        row["checked"] += int(rechecked or 0)
-    medians = _medians(session, key, conditions)
+    still_open = ACTIONS.c.status.in_(sorted(STILL_OPEN))
+    # One row per group, every figure a COUNT(*) FILTER (…): grouping by status as well made
+    # PostgreSQL aggregate six times as many rows, and FILTER is quicker there than SUM(CASE).
+    counts = [func.count().label("total"),
+              func.count().filter(still_open & (ACTIONS.c.due_on < today)).label("overdue"),
+              func.count().filter(ACTIONS.c.first_recheck == "verify").label("first"),
+              func.count(ACTIONS.c.first_recheck).label("checked"),
+              *(func.count().filter(ACTIONS.c.status == status).label(status) for status in STATUSES)]
+    postgres = session.get_bind().dialect.name == "postgresql"
+    query = _with_pg_median(key, counts, conditions) if postgres else (
+        select(key, *counts).where(*conditions).group_by(key))
+    rows = {row.key: row._mapping for row in session.execute(query)}
+    medians = ({group: row["median"] for group, row in rows.items() if row["median"] is not None}
+               if postgres else _sqlite_medians(session, key, conditions))
     labels = _labels(session, group_by, rows)
     return [ActionReportRow(
         key=group, label=labels.get(group), total=row["total"],
         **{status: row[status] for status in STATUSES}, overdue=row["overdue"],
-        median_days_to_resolve=medians.get(group),
+        median_days_to_resolve=(round(float(medians[group]), 4) if group in medians else None),
         verified_first_time_rate=round(row["first"] / row["checked"], 4) if row["checked"] else None)
         for group, row in sorted(rows.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))]
 
 
-def _medians(session: Session, key: Any, conditions: list[ColumnElement[bool]]) -> dict[Any, float]:
+def _with_pg_median(key: Any, counts: list[Any], conditions: list[ColumnElement[bool]]) -> Any:
+    """The counts and the median in one scan of `actions` on PostgreSQL: a hash aggregate
+    gathers each group's days to resolve into an array beside its counts, then each (small)
+    array is sorted on its own and its middle one or two averaged, as statistics.median does.
+    Ordered-set aggregates (percentile_disc) sort every row of the table by group first,
+    which cost more than all the counts together."""
     days = ACTIONS.c.days_to_resolve
-    if session.get_bind().dialect.name == "postgresql":
-        # Ordered-set aggregates in the one GROUP BY (5× quicker than the window query there):
-        # the lower middle ascending and the upper middle descending, averaged as
-        # statistics.median does ((a + b) / 2, or the middle value itself).
-        low = func.percentile_disc(0.5).within_group(days)
-        high = func.percentile_disc(0.5).within_group(days.desc())
-        query = select(key, low, high).where(days.is_not(None), *conditions).group_by(key)
-        return {group: round((float(a) + float(b)) / 2, 4) for group, a, b in session.execute(query)}
+    groups = (select(key, *counts, func.array_agg(days).filter(days.is_not(None)).label("days"))
+              .where(*conditions).group_by(key).cte("action_groups"))
+    value = func.unnest(groups.c.days).table_valued(column("value", Float), name="days").render_derived()
+    ordered = select(func.array_agg(aggregate_order_by(value.c.value, value.c.value),
+                                    type_=ARRAY(Float)).label("sorted")
+                     ).select_from(value).lateral("ordered")
+    n = func.cardinality(ordered.c.sorted)
+    # Integer division: the middle element, or the middle two of an even count (1-based).
+    median = ((ordered.c.sorted[(n + 1) // literal(2)] + ordered.c.sorted[(n + 2) // literal(2)])
+              / literal(2.0)).label("median")
+    return (select(*(c for c in groups.c if c.name != "days"), median)
+            .select_from(groups.outerjoin(ordered, true())))
+
+
+def _sqlite_medians(session: Session, key: Any, conditions: list[ColumnElement[bool]]) -> dict[Any, float]:
+    """The median per group with a window query (row numbers per group, the middle one or two
+    averaged): SQLite has no ordered-set aggregates or arrays."""
+    days = ACTIONS.c.days_to_resolve
     ranked = (select(key, days.label("days"),
                      func.row_number().over(partition_by=key, order_by=days).label("rank"),
                      func.count().over(partition_by=key).label("n"))

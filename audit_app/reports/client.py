@@ -15,7 +15,10 @@ from pydantic import TypeAdapter, ValidationError
 
 from audit_app.domain import Checklist, GroupBy
 
-from .models import ComplianceAnswer, SiteInfo, TrendAnswer, VisitDetail, VisitSummary
+from .models import (
+    ActionGroupBy, ActionInfo, ActionReportAnswer, ComplianceAnswer, SiteInfo, TrendAnswer,
+    VisitDetail, VisitSummary,
+)
 
 API = "/api/v1"
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
@@ -53,6 +56,8 @@ class BadAnswer(ReportsError):
 
 _VISITS = TypeAdapter(list[VisitSummary])
 _SITES = TypeAdapter(list[SiteInfo])
+_ACTIONS = TypeAdapter(list[ActionInfo])
+ACTIONS_PAGE = 1000  # the most `GET /actions` answers at once
 
 
 def _server_message(response: httpx.Response) -> str:
@@ -122,6 +127,20 @@ class ReportsClient:
     def visits(self, params: Mapping[str, str], *, limit: int = 200) -> list[VisitSummary]:
         return self._parse(_VISITS.validate_json, "/visits",
                            {**params, "limit": str(limit), "sort": "started"})
+
+    def action_report(self, group_by: ActionGroupBy, params: Mapping[str, str]) -> ActionReportAnswer:
+        return self._parse(ActionReportAnswer.model_validate_json, "/reports/actions",
+                           {**params, "group_by": group_by})
+
+    def actions(self, params: Mapping[str, str]) -> list[ActionInfo]:
+        """Every action matching `params`, page by page (the server answers 1000 at most)."""
+        found: list[ActionInfo] = []
+        while True:
+            page = self._parse(_ACTIONS.validate_json, "/actions",
+                               {**params, "limit": str(ACTIONS_PAGE), "offset": str(len(found))})
+            found += page
+            if len(page) < ACTIONS_PAGE:
+                return found
 
     def visit(self, visit_id: str) -> VisitDetail:
         return self._parse(VisitDetail.model_validate_json, f"/visits/{visit_id}")

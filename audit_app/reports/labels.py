@@ -21,11 +21,13 @@ class Labeller:
         self._items: dict[str, Item] = {}
         self._titles: dict[str, Text] = {}
         self._versions: dict[tuple[str, int], Checklist] = {}
+        self._bare: dict[str, Item] = {}  # by item key alone (actions name no checklist)
         for checklist in sorted(checklists, key=lambda c: c.ref):
             self._versions[checklist.ref] = checklist
             self._titles[checklist.id] = checklist.title
             for item in checklist.items:
                 self._items[f"{checklist.id}/{item.key}"] = item
+                self._bare[item.key] = item
 
     def text(self, text: Text) -> str:
         return text.zh if is_chinese(self.lang) else text.en
@@ -38,6 +40,11 @@ class Labeller:
         if group_by == "checklist" and key in self._titles:
             return self.text(self._titles[key])
         return server_label
+
+    def item_text(self, item_key: str) -> str:
+        """An item's text from its key alone (an action's `item_key`); the key when unknown."""
+        item = self._bare.get(item_key)
+        return self.text(item.text) if item is not None else item_key
 
     def source(self, item_row_key: str) -> str | None:
         """The seed document an item cites (`source` in the checklist), for item rows."""

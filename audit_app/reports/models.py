@@ -102,3 +102,45 @@ class SiteInfo(Answer):
     id: str
     name: str
     region: str | None
+
+
+class ActionGroup(Answer):
+    """One row of `GET /reports/actions` (docs/actions.md): an action's status counts per group."""
+
+    key: str | None
+    label: str | None = None
+    total: int
+    open: int
+    in_progress: int
+    resolved: int
+    verified: int
+    reopened: int
+    cant_do: int
+    overdue: int
+    median_days_to_resolve: float | None = None
+    verified_first_time_rate: float | None = None
+
+
+ActionGroupBy = Literal["site", "item", "assignee"]
+
+
+class ActionReportAnswer(Answer):
+    group_by: ActionGroupBy
+    today: dt.date
+    rows: list[ActionGroup]
+    excluded_rejected: int = 0          # actions raised from rejected visits, left out
+
+
+class ActionInfo(Answer):
+    """An action as `GET /actions` lists it: what the visit detail shows beside a failed item."""
+
+    id: str
+    site_id: str
+    visit_id: str | None = None
+    item_key: str | None = None
+    title: str
+    due_on: dt.date
+    assignee: str | None = None
+    created_at: dt.datetime
+    status: str
+    overdue: bool = False

@@ -14,13 +14,18 @@ from audit_app.domain import GroupBy
 
 from .cache import Fetched, ReportCache, cache_key, fetch_or_cached
 from .client import ReportsClient
-from .models import ComplianceAnswer, SiteInfo, TrendAnswer, VisitDetail, VisitSummary
+from .models import (
+    ActionGroupBy, ActionInfo, ActionReportAnswer, ComplianceAnswer, SiteInfo, TrendAnswer,
+    VisitDetail, VisitSummary,
+)
 
 _COMPLIANCE = TypeAdapter(ComplianceAnswer)
 _TREND = TypeAdapter(TrendAnswer)
 _VISITS = TypeAdapter(list[VisitSummary])
 _VISIT = TypeAdapter(VisitDetail)
 _SITES = TypeAdapter(list[SiteInfo])
+_ACTION_REPORT = TypeAdapter(ActionReportAnswer)
+_ACTIONS = TypeAdapter(list[ActionInfo])
 
 
 class ReportSource:
@@ -48,6 +53,20 @@ class ReportSource:
     def visit(self, visit_id: str) -> Fetched[VisitDetail]:
         return fetch_or_cached(self.cache, cache_key(f"visit/{visit_id}", {}),
                                lambda: self.client.visit(visit_id), _VISIT, self.now)
+
+    def action_report(self, group_by: ActionGroupBy,
+                      params: Mapping[str, str]) -> Fetched[ActionReportAnswer]:
+        return fetch_or_cached(self.cache, cache_key(f"actions/{group_by}", params),
+                               lambda: self.client.action_report(group_by, params), _ACTION_REPORT,
+                               self.now)
+
+    def site_actions(self, site_id: str, today: dt.date) -> Fetched[list[ActionInfo]]:
+        """Every action of one site, overdue judged on `today` (the visit detail matches them
+        to its failed items)."""
+        params = {"site_id": site_id, "today": today.isoformat()}
+        return fetch_or_cached(self.cache, cache_key("actions", params),
+                               lambda: self.client.actions(params), _ACTIONS,
+                               self.now)
 
     def sites(self) -> Fetched[list[SiteInfo]]:
         return fetch_or_cached(self.cache, cache_key("sites", {}), self.client.sites, _SITES,

@@ -27,6 +27,7 @@ from audit_app.reports.trend import TrendChartModel, trend_chart, trend_interval
 from audit_app.reports.visits import VisitListRow, VisitView, visit_rows, visit_view
 
 from .errors import refuse
+from .reports_actions import ReportsActions
 from .reports_breakdown import Breakdown, ReportsBreakdown
 from .reports_drill import ReportsDrillDown, ReportsRoute, refusal
 
@@ -42,7 +43,7 @@ Overall = Literal["site", "staff"]
 _FILTER_KEYS = {"custom_from": "reports.error.custom_from", "custom_to": "reports.error.custom_to"}
 
 
-class ReportsSession(ReportsDrillDown, ReportsBreakdown):
+class ReportsSession(ReportsDrillDown, ReportsBreakdown, ReportsActions):
     def __init__(self, app: AppState) -> None:
         self.app = app
         self.filter = ReportFilter()
@@ -307,6 +308,7 @@ class ReportsSession(ReportsDrillDown, ReportsBreakdown):
             self._answers.clear()
             self.pages.clear()
             self._trend = None
+            self.forget_actions()
             self.app.go(ReportsRoute.OVERVIEW)
             await self._compliance(self.overall_by, self.overall_by, self.params())
         return await self._act(action)

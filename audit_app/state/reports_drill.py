@@ -32,6 +32,7 @@ class ReportsRoute:
     VISIT = "/reports/visit"
     STAFF = "/reports/staff"
     PHOTO = "/reports/photo"
+    ACTIONS = "/reports/actions"
 
 
 _ERROR_KEYS = {
@@ -104,11 +105,14 @@ class ReportsDrillDown:
         """One visit with its checklist version (for item texts and thresholds) and thumbnails."""
         async def action() -> None:
             self.visit_id, self._visit, self.photos, self.visit_back = visit_id, None, {}, back
+            self._visit_actions, self.visit_actions_known = (), False
             self.full_photo = None
             self.app.go(ReportsRoute.VISIT)
             detail: VisitDetail = await self._fetch(lambda s: s.visit(visit_id))
             checklist = await self._checklist(detail.visit.checklist_id, detail.visit.checklist_version)
             self._visit = (detail, checklist)
+            self.app.changed()
+            await self._load_visit_actions(detail.visit.site_id)  # type: ignore[attr-defined]
             self.app.changed()
             await self._load_photos(detail)
         return await self._act(action)

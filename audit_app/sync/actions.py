@@ -4,8 +4,8 @@ Push: every queued action, then every queued event, in the order they were made.
 raised from a visit still in the visit outbox waits (the server needs the visit first); an
 event waits for its action. Photos of a fix go up first through the visits' photo routes. A
 200 (replay) or 201 settles the item; a 409 or 422 is recorded with the server's problems and
-not sent again; anything transient leaves it queued. Pull: `GET /actions`, then the history of
-each action whose event count changed since the last pull."""
+not sent again; anything transient leaves it queued. Pull: `GET /actions` (every page), then the
+history of each action whose event count changed since the last pull."""
 
 from __future__ import annotations
 
@@ -80,12 +80,29 @@ def push_actions(device: Device, api: SyncApi, now: Callable[[], datetime]) -> A
     return result
 
 
+PULL_PAGE = 1000  # the most `GET /actions` answers at once
+
+
+def _list_every_action(api: SyncApi) -> list[dict[str, Any]]:
+    """Every action the user may see, page by page (soonest due first, ties by id, so pages
+    follow on); an action met twice, when one was added between two pages, is kept once."""
+    rows: dict[str, dict[str, Any]] = {}
+    offset = 0
+    while True:
+        page = api.call("GET", f"/actions?limit={PULL_PAGE}&offset={offset}", list[dict[str, Any]],
+                        ok=(200,))
+        rows.update((row["id"], row) for row in page)
+        if len(page) < PULL_PAGE:
+            return list(rows.values())
+        offset += PULL_PAGE
+
+
 def pull_actions(device: Device, api: SyncApi) -> int:
     """Cache the actions the user may see, with their histories; returns how many were fetched."""
     book = device.store.actions
     if book is None:
         return 0
-    listed = api.call("GET", "/actions?limit=1000", list[dict[str, Any]], ok=(200,))
+    listed = _list_every_action(api)
     with device.lock:
         known = book.cached_event_counts()
     changed = [row for row in listed if known.get(row["id"]) != row["events"]]

@@ -32,13 +32,14 @@ def text(lang: str, key: str, **fmt: object) -> str:
 
 
 def sections(reports: ReportsSession, current: str) -> ft.Control:
-    """Overview · By item · Trend · Filters: the report's own navigation."""
+    """Overview · By item · Trend · Actions · Filters: the report's own navigation."""
     lang = reports.app.lang
     entries = [(ReportsRoute.OVERVIEW, "reports.nav.overview", ft.Icons.BAR_CHART,
                 on(reports.back, ReportsRoute.OVERVIEW)),
                (ReportsRoute.BREAKDOWN, "reports.nav.breakdown", ft.Icons.CHECKLIST,
                 on(reports.open_breakdown, None)),
                (ReportsRoute.TREND, "reports.nav.trend", ft.Icons.SHOW_CHART, on(reports.open_trend, None)),
+               (ReportsRoute.ACTIONS, "reports.nav.actions", ft.Icons.TASK_ALT, on(reports.open_actions, None)),
                (ReportsRoute.FILTERS, "reports.nav.filters", ft.Icons.FILTER_LIST, on(reports.edit_filters))]
     buttons = []
     for route, key, icon, handler in entries:

@@ -7,6 +7,7 @@ import flet as ft
 
 from audit_app.state.reports import REPORT_ROLES, ReportsRoute
 
+from .reports_actions import actions_view
 from .reports_breakdown import breakdown_view
 from .reports_filters import filters_view
 from .reports_overview import overview_view
@@ -25,5 +26,6 @@ def register_report_screens() -> None:
     for route, build in ((ReportsRoute.BREAKDOWN, breakdown_view), (ReportsRoute.TREND, trend_view),
                          (ReportsRoute.FILTERS, filters_view), (ReportsRoute.SITE, site_view),
                          (ReportsRoute.VISITS, visits_view), (ReportsRoute.VISIT, visit_view),
-                         (ReportsRoute.STAFF, staff_view), (ReportsRoute.PHOTO, photo_view)):
+                         (ReportsRoute.STAFF, staff_view), (ReportsRoute.PHOTO, photo_view),
+                         (ReportsRoute.ACTIONS, actions_view)):
         register_screen(ScreenEntry(route, build))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import flet as ft
 
 from audit_app.i18n import t
+from audit_app.reports.actions import LineAction
 from audit_app.state import AppState
 from audit_app.state.reports import ReportsRoute
 
@@ -31,6 +32,27 @@ def _photo(reports, sha: str, lang: str) -> ft.Control:
         ft.Image(src=data, width=160, height=120, fit=ft.BoxFit.COVER, border_radius=6,
                  semantics_label=t(lang, "reports.visit.photo")),
         on_click=on(reports.open_photo, sha), border_radius=6))
+
+
+def _action_note(lang: str, action: LineAction | None) -> ft.Control:
+    """Under a failed item: the action that follows it up (status, due date, owner), or that
+    there is none."""
+    if action is None:
+        return ft.Text(t(lang, "reports_actions.line_none"), size=13, color=ft.Colors.BLUE_GREY_700)
+    parts = [t(lang, "reports_actions.line", status=t(lang, f"actions.status.{action.status}"),
+               due=action.due_text, assignee=action.assignee or t(lang, "reports_actions.unassigned"))]
+    if action.overdue:
+        parts.append(t(lang, "reports_actions.line_overdue"))
+    if not action.raised_here:
+        parts.append(t(lang, "reports_actions.line_earlier"))
+    settled = action.status in ("verified", "resolved")
+    return ft.Container(ft.Row([ft.Icon(ft.Icons.TASK_ALT if settled else ft.Icons.BUILD_CIRCLE, size=18,
+                                        color=PASS_COLOUR if settled else FAIL_COLOUR),
+                                ft.Text(" · ".join(parts), size=13, expand=True,
+                                        weight=ft.FontWeight.W_600 if action.overdue else None,
+                                        color=FAIL_COLOUR if action.overdue else None)],
+                               spacing=6, vertical_alignment=ft.CrossAxisAlignment.START),
+                        key=f"visit-action-{action.id}")
 
 
 def _heading(view, lang: str) -> ft.Control:
@@ -62,6 +84,7 @@ def visit_view(state: AppState, services: Services) -> ft.View:
     pdf = icon_button(ft.Icons.PICTURE_AS_PDF, t(lang, "pdf.save_visit"),
                       on(reports.save_visit_pdf, pdf_saver(services, lang)))
     view = reports.visit
+    actions = reports.line_actions
     body: list[ft.Control | None] = [status_banner(reports)]
     if view is not None:
         body.append(_heading(view, lang))
@@ -86,6 +109,8 @@ def visit_view(state: AppState, services: Services) -> ft.View:
                                       ft.Row(parts, wrap=True, spacing=8)]
             if line.note:
                 rows.append(ft.Text(t(lang, "reports.visit.note", note=line.note), size=13, italic=True))
+            if line.outcome == "fail" and reports.visit_actions_known:
+                rows.append(_action_note(lang, actions.get(line.item_key)))
             if line.photos:
                 rows.append(ft.Row([_photo(reports, sha, lang) for sha in line.photos], wrap=True))
             body.append(ft.Container(ft.Column(rows, spacing=4), padding=ft.Padding.all(10), border_radius=8,

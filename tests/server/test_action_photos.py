@@ -124,3 +124,19 @@ def test_an_action_of_an_item_without_a_photo_rule_needs_none(server: Server) ->
     assert action["photo_required"] is False
     detail = server.client.get(f"/api/v1/actions/{action['id']}", headers=server.auth("manager_north"))
     assert detail.json()["photo_required"] is False
+
+
+def test_a_fix_photo_cited_before_its_upload_is_listed_missing_until_it_arrives(server: Server) -> None:
+    action = counter_action(server)
+    body = png_bytes()  # taken on the phone, not uploaded yet (a resolve made offline)
+    fix = sha(body)
+    answer = post_event(server, action["id"], event_body("resolve", photos=[fix]), "manager_north")
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["status"] == "resolved" and answer.json()["missing_photos"] == [fix]
+    detail = server.client.get(f"/api/v1/actions/{action['id']}", headers=server.auth("auditor_a")).json()
+    assert detail["missing_photos"] == [fix]
+    assert server.client.put(f"/api/v1/photos/{fix}", content=body, headers=server.auth("manager_north")
+                             | {"Content-Type": "image/png"}).status_code == 201
+    detail = server.client.get(f"/api/v1/actions/{action['id']}", headers=server.auth("auditor_a")).json()
+    assert detail["missing_photos"] == []
+    assert server.client.get(f"/api/v1/photos/{fix}", headers=server.auth("auditor_a")).status_code == 200

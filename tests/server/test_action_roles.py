@@ -33,6 +33,9 @@ ROUTES: dict[str, tuple[Call, dict[str, int]]] = {
     # auditor_b cannot see auditor_a's visit, so for them it is an unknown visit (422).
     "PUT /actions/{id}": (lambda s, setup, who: put_action(s, action_body(setup["visit"]), who),
                           {**WRITES_IT, "auditor_b": 422, "manager_south": 404}),
+    "POST /actions/{id}/events start": (
+        lambda s, setup, who: post_event(s, created_action(s, setup["visit"])["id"],
+                                         event_body("start"), who), WRITES_IT),
     "POST /actions/{id}/events comment": (
         lambda s, setup, who: post_event(s, setup["action"], event_body("comment"), who), WRITES_IT),
     "POST /actions/{id}/events resolve": (
@@ -40,6 +43,9 @@ ROUTES: dict[str, tuple[Call, dict[str, int]]] = {
                                          event_body("resolve"), who), WRITES_IT),
     "POST /actions/{id}/events verify": (
         lambda s, setup, who: post_event(s, _fresh_resolved(s, setup), event_body("verify"), who),
+        {**WRITES_IT, "auditor_a": 403}),
+    "POST /actions/{id}/events reopen": (
+        lambda s, setup, who: post_event(s, _fresh_resolved(s, setup), event_body("reopen"), who),
         {**WRITES_IT, "auditor_a": 403}),
     "POST /actions/{id}/events cant_do": (
         lambda s, setup, who: post_event(s, created_action(s, setup["visit"])["id"],

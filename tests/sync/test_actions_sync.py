@@ -179,3 +179,27 @@ def test_a_manager_resolves_on_their_phone_with_a_photo_of_the_fix_and_it_reache
         assert live_server.get(f"/photos/{fix}", auditor_token).status_code == 200  # the creator
     finally:
         phone.close()
+
+
+def test_the_pull_pages_past_a_thousand_actions(live_server: LiveServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from audit_app.device import open_device
+    from sync_server.action_store import insert_action
+
+    created = NOW - timedelta(days=1)
+    ids = [str(uuid.uuid4()) for _ in range(1_005)]
+    with live_server._session() as session:
+        for number, action_id in enumerate(ids):
+            insert_action(session, NewAction(id=action_id, site_id="site-n1", title=f"Fix {number}",
+                                             priority="general", due_on=date(2026, 11, 24),
+                                             created_at=created), "admin", created)
+        session.commit()
+    _manager, token = live_server.new_user("manager")
+    phone = open_device(tmp_path / "manager-phone")
+    try:
+        report = run_sync(phone, Credentials(live_server.url, token), now=_now, retry=RETRY,
+                          sleep=BackoffRecorder())
+        assert report.status is SyncStatus.OK, report
+        missing = [a for a in ids if phone.store.actions.view(a) is None]  # type: ignore[union-attr]
+        assert missing == []
+    finally:
+        phone.close()

@@ -22,6 +22,18 @@ from tests.ui.reports_steps import api_as
 from tests.ui.test_reports import TODAY, demo_product  # noqa: F401  (module fixture: one product for all)
 
 STAFF_NAME = re.compile("|".join(re.escape(n) for n in STAFF_NAMES))
+
+
+def action_totals(api, params: dict[str, str]) -> dict[str, int]:
+    """The Actions view's summary figures, summed from the server's per-site rows."""
+    rows = api.get("/reports/actions", params={**params, "group_by": "site"}).raise_for_status().json()["rows"]
+    total = {key: sum(row[key] for row in rows) for key in
+             ("total", "open", "in_progress", "reopened", "overdue", "resolved", "verified", "cant_do")}
+    return {"total": total["total"], "open": total["open"] + total["in_progress"] + total["reopened"],
+            "overdue": total["overdue"], "resolved": total["resolved"], "verified": total["verified"],
+            "cant_do": total["cant_do"]}
+
+
 SIZES = {"phone": {"width": 412, "height": 915}, "laptop": {"width": 1280, "height": 800}}
 
 
@@ -51,6 +63,12 @@ def test_each_report_screen_renders_in_both_languages_at_both_sizes(
         set_period(phone, lang, "reports.period.last_8_weeks", f"{name}-6-filters")
         switch(phone, lang, "reports.by_site", "reports.line.target", "90")
         settle(phone, f"{name}-7-overview-8-weeks", t(lang, "reports.line.target", pct="90"))
+        phone.tap_button(t(lang, "reports.nav.actions"))
+        with api_as(demo_product, "demo-manager") as api:
+            totals = action_totals(api, {**period_params(TODAY, Period.LAST_8_WEEKS), "today": TODAY.isoformat()})
+        settle(phone, f"{name}-7b-actions", t(lang, "reports_actions.summary", **totals))
+        phone.tap_button(t(lang, "reports.nav.overview"))
+        phone.wait_for_text(t(lang, "reports.line.target", pct="90"))
         phone.tap(phone.role("button", re.compile("Garden Street"), exact=False).first)
         settle(phone, f"{name}-8-site", phone.button(t(lang, "reports.site.visits")))
         phone.tap_button(t(lang, "reports.site.visits"))

@@ -59,6 +59,8 @@ def test_every_report_screen_builds_in_both_languages(device, demo_server, lang)
     screens["dimensions"] = build(app)
     run(reports.open_trend("site"))
     screens["trend"] = build(app)
+    run(reports.open_actions("site"))
+    screens["actions"] = build(app)
     reports.edit_filters()
     screens["filters"] = build(app)
     run(reports.open_site("demo-east-2"))
@@ -76,7 +78,9 @@ def test_every_report_screen_builds_in_both_languages(device, demo_server, lang)
     assert routes["overview"] == routes["staff"] == ReportsRoute.OVERVIEW
     assert routes["visit"] == ReportsRoute.VISIT and routes["filters"] == ReportsRoute.FILTERS
     assert routes["one-staff"] == ReportsRoute.STAFF and routes["staff-visit"] == ReportsRoute.VISIT
+    assert routes["actions"] == ReportsRoute.ACTIONS
     assert not holes(screens["one-staff"]) and not holes(screens["staff-visit"])
+    assert not holes(screens["actions"]) and not holes(screens["visit"])
     assert len(controls_of(screens["overview"], fc.BarChart)) == 1
     assert len(controls_of(screens["overview"], ft.DataTable)) == 1
     assert len(controls_of(screens["trend"], fc.LineChart)) == 1
@@ -170,3 +174,57 @@ def test_the_visit_detail_shows_its_review_and_flags_and_names_its_pdf_button(de
     assert any(text.startswith("审核：已拒绝：") for text in found), found
     assert "可信度提示" in found and all(f"• {flag.message_zh}" in found for flag in flags)
     assert "将本次走访保存为 PDF" in found            # the PDF button's accessible name
+
+
+def test_the_actions_view_is_a_table_on_a_wide_page_and_cards_on_a_phone(device, demo_server):  # noqa: F811
+    app = app_for(device, demo_server, "demo-manager", "manager")
+    reports = app.reports
+    run(reports.open())
+    assert "Actions" in names(build(app))       # the reports' own navigation offers it
+    reports.set_width(1280)
+    assert run(reports.open_actions()), app.error
+    view = build(app)
+    found = set(names(view))
+    assert {"By site", "By assignee", "By item", "Refresh"} <= found
+    totals = reports.action_report.totals
+    assert (f"{totals.total} actions: {totals.still_open} still open ({totals.overdue} overdue), "
+            f"{totals.resolved} awaiting re-check, {totals.verified} verified, {totals.cant_do} can't do.") in found
+    (table,) = controls_of(view, ft.DataTable)
+    assert len(table.rows) == len(reports.action_report.lines)
+    assert [column.label.value for column in table.columns] == [
+        "Name", "Still open", "Overdue", "Awaiting re-check", "Verified", "Reopened", "Can't do",
+        "Median days to resolve", "Verified at first re-check"]
+    reports.set_width(412)
+    view = build(app)
+    assert controls_of(view, ft.DataTable) == []
+    found = names(view)
+    for line in reports.action_report.lines:
+        at = found.index(line.label)
+        assert f"Still open {line.still_open} · overdue {line.overdue}" == found[at + 1]
+
+
+def test_the_actions_view_in_chinese_names_its_groupings_and_columns(device, demo_server):  # noqa: F811
+    app = app_for(device, demo_server, "demo-manager", "manager")
+    run(app.set_language("zh-CN"))
+    assert run(app.reports.open_actions("assignee")), app.error
+    app.reports.set_width(412)
+    found = set(names(build(app)))
+    assert {"按门店", "按负责人", "按项目", "整改"} <= found
+    assert any(text.startswith("未完成 ") and " · 逾期 " in text for text in found)
+    assert any(text.startswith("待复查\u00a0") for text in found)  # each figure kept whole on a wrap
+
+
+def test_a_failed_item_in_the_visit_detail_shows_its_actions_status_owner_and_due_date(device, demo_server):  # noqa: F811
+    from audit_app.reports.client import ReportsClient
+    with ReportsClient(demo_server.url, demo_server.tokens["demo-manager"]) as client:
+        raised = [a for a in client.actions({"today": "2026-11-23"})
+                  if a.visit_id and a.item_key and a.assignee]
+    action = next(a for a in raised if a.status == "verified")
+    app = app_for(device, demo_server, "demo-manager", "manager")
+    run(app.set_language("zh-CN"))
+    assert run(app.reports.open_visit(action.visit_id)), app.error
+    found = names(build(app))
+    assert f"整改：已验证 · 截止 {action.due_on.isoformat()} · {action.assignee}" in found
+    failed = [line for line in app.reports.visit.lines if line.outcome == "fail"]
+    without = [line for line in failed if line.item_key not in app.reports.line_actions]
+    assert found.count("该不合格项尚无整改") == len(without)
