@@ -1,7 +1,10 @@
-"""Compliance reports of CONTRACT.md §3–4 as SQL over the denormalised `observations` table.
+"""Compliance reports of CONTRACT.md §3–4 as SQL over the denormalised `observations` table
+and the per-revision totals stored beside it.
 
 The totals of every group (weights, counts, distinct visits, critical failures) are one
-GROUP BY over `observations WHERE is_latest`; the rows are then built with the domain's
+GROUP BY over the latest rows: of `visit_revisions` (one per visit) for sites and checklists,
+of `staff_visit_totals` (one per visit and staff member) for staff and for the staff filter,
+of `observations` for items and dimensions (docs/scaling.md, "Reports at chain scale"); the rows are then built with the domain's
 `make_row`, so the rate, the Wilson interval and the flags have one definition for the phone
 and the server. Trends group by local date in SQL and fold days into weeks or months here,
 which is portable across SQLite and PostgreSQL."""
@@ -21,7 +24,7 @@ from sqlalchemy.orm import Session
 from audit_app.domain import DIMENSION_LABELS, GroupBy, GroupRow, make_row
 
 from .catalog import ChecklistCache
-from .tables import ObservationRow, Site, Staff, VisitHead, VisitRevision
+from .tables import ObservationRow, Site, Staff, StaffVisitTotals, VisitHead, VisitRevision
 
 Interval = Literal["day", "week", "month"]
 INTERVALS: tuple[Interval, ...] = get_args(Interval)
@@ -29,6 +32,7 @@ TrendGroupBy = Literal["site", "staff"]
 
 OBS = ObservationRow.__table__
 VISITS = VisitRevision.__table__
+STAFF_TOTALS = StaffVisitTotals.__table__
 SITES = Site.__table__
 HEADS = VisitHead.__table__
 # Rejected visits leave the numbers unless asked for (docs/integrity.md). A NOT IN over the
@@ -52,7 +56,8 @@ class ReportFilters:
 
 
 def _conditions(table: Any, filters: ReportFilters, *, has_staff: bool = True) -> list[ColumnElement[bool]]:
-    """WHERE conditions for `filters` on `observations` or `visit_revisions` (same column names)."""
+    """WHERE conditions for `filters` on `observations`, `visit_revisions` or
+    `staff_visit_totals` (same column names)."""
     conditions: list[ColumnElement[bool]] = [table.c.is_latest == true()]
     if not filters.include_rejected:
         conditions.append(table.c.visit_id.not_in(REJECTED))
@@ -74,8 +79,8 @@ def _conditions(table: Any, filters: ReportFilters, *, has_staff: bool = True) -
             conditions.append(table.c.staff_id == filters.staff_id)
         else:  # a visit counts if it has an observation attributed to the staff member
             conditions.append(table.c.visit_id.in_(
-                select(OBS.c.visit_id).where(OBS.c.is_latest == true(),
-                                             OBS.c.staff_id == filters.staff_id)))
+                select(STAFF_TOTALS.c.visit_id).where(STAFF_TOTALS.c.is_latest == true(),
+                                                      STAFF_TOTALS.c.staff_id == filters.staff_id)))
     return conditions
 
 
@@ -157,16 +162,25 @@ def visit_totals_query(group_by: Literal["site", "checklist"], filters: ReportFi
             .group_by(key))
 
 
-def visit_mean_query(group_by: Literal["site", "checklist"], filters: ReportFilters) -> Select[Any]:
-    """Mean visit score per site or checklist, one value per visit (not per observation).
+def staff_totals_query(group_by: Literal["staff", "site", "checklist"],
+                       filters: ReportFilters) -> Select[Any]:
+    """Staff totals, or site/checklist totals under a staff filter, from `staff_visit_totals`.
 
-    A whole visit belongs to one site and one checklist, so the latest `visit_revisions` rows
-    are exactly the group's visits; a visit with a score has applicable > 0, hence a scored
-    observation in the group."""
-    key = VISITS.c.site_id if group_by == "site" else VISITS.c.checklist_id
-    return (select(key, func.avg(VISITS.c.visit_score).label("mean"))
-            .where(*_conditions(VISITS, filters, has_staff=False),
-                   VISITS.c.visit_score.is_not(None))
+    Each row holds one staff member's sums in one visit, so a visit counts once per staff
+    member it has an applicable observation of (as `totals_query` counts distinct visits per
+    (staff, visit)), and with the staff filter once per site or checklist. A row exists for
+    every staff member with an observation, N/A or not, as a group row does. The mean visit
+    score is then the mean over the staff member's visits with a score (AVG skips NULL)."""
+    key = STAFF_TOTALS.c[f"{group_by}_id"]
+    return (select(key,
+                   func.sum(STAFF_TOTALS.c.applicable).label("applicable"),
+                   func.sum(STAFF_TOTALS.c.passed).label("passed"),
+                   func.sum(STAFF_TOTALS.c.applicable_observations).label("observations"),
+                   func.sum(STAFF_TOTALS.c.critical_failures).label("critical_failures"),
+                   func.sum(case((STAFF_TOTALS.c.applicable_observations > 0, 1), else_=0))
+                   .label("visits"),
+                   func.avg(STAFF_TOTALS.c.visit_score).label("mean"))
+            .where(*_conditions(STAFF_TOTALS, filters))
             .group_by(key))
 
 
@@ -208,14 +222,14 @@ def compliance_rows(session: Session, group_by: GroupBy, filters: ReportFilters,
     sorted by key. `labels` maps keys to names (see `report_labels`)."""
     width = len(_key_columns(group_by))
     means: dict[str, float] = {}
-    if group_by in ("site", "checklist") and filters.staff_id is None:
+    if group_by == "staff" or (group_by in ("site", "checklist") and filters.staff_id is not None):
+        results = list(session.execute(staff_totals_query(group_by, filters)))
+    elif group_by in ("site", "checklist"):
         results = list(session.execute(visit_totals_query(group_by, filters)))
-        means = {str(r[0]): float(r.mean) for r in results if r.mean is not None}
     else:
-        if group_by in ("site", "checklist"):
-            means = {str(key): float(mean)
-                     for key, mean in session.execute(visit_mean_query(group_by, filters))}
         results = list(session.execute(totals_query(group_by, filters)))
+    if group_by in ("site", "checklist"):  # the mean of visit scores: a visit-level figure
+        means = {str(r[0]): float(r.mean) for r in results if r.mean is not None}
     rows = []
     for result in results:
         key = _join_key(result[:width])
@@ -254,14 +268,22 @@ def _as_date(value: dt.date | str) -> dt.date:
 
 def trend_rows(session: Session, group_by: TrendGroupBy, interval: Interval,
                filters: ReportFilters, labels: Mapping[str, str] | None = None) -> list[TrendRow]:
-    """Pooled rates per period and group, sorted by period then key."""
-    key_column = OBS.c.site_id if group_by == "site" else OBS.c.staff_id
-    query = (select(OBS.c.started_local_date, key_column,
-                    func.sum(case((_APPLICABLE, OBS.c.weight), else_=0.0)).label("applicable"),
-                    func.sum(case((OBS.c.outcome == "pass", OBS.c.weight), else_=0.0)).label("passed"),
-                    func.sum(case((_APPLICABLE, 1), else_=0)).label("observations"))
-             .where(*_conditions(OBS, filters), key_column.is_not(None))
-             .group_by(OBS.c.started_local_date, key_column))
+    """Pooled rates per period and group, sorted by period then key. Sums per day come from
+    the per-revision totals (a site's from `visit_revisions`, a staff member's from
+    `staff_visit_totals`, also a site's under a staff filter), never from the observations."""
+    if group_by == "site" and filters.staff_id is None:
+        table, extra = VISITS, [VISITS.c.scored_observations > 0]  # a day needs an observation
+        conditions = _conditions(VISITS, filters, has_staff=False)
+    else:
+        table, extra = STAFF_TOTALS, []
+        conditions = _conditions(STAFF_TOTALS, filters)
+    key_column = table.c[f"{group_by}_id"]
+    query = (select(table.c.started_local_date, key_column,
+                    func.sum(table.c.applicable).label("applicable"),
+                    func.sum(table.c.passed).label("passed"),
+                    func.sum(table.c.applicable_observations).label("observations"))
+             .where(*conditions, *extra)
+             .group_by(table.c.started_local_date, key_column))
     pooled: dict[tuple[dt.date, str], list[float]] = {}
     for day, key, applicable, passed, observations in session.execute(query):
         totals = pooled.setdefault((period_start(_as_date(day), interval), str(key)), [0.0, 0.0, 0])

@@ -180,6 +180,36 @@ class ObservationRow(Base):
     )
 
 
+class StaffVisitTotals(Base):
+    """One staff member's report totals in one stored revision (migration 0008): the sums of
+    the revision's observations attributed to them, so staff reports and the staff filter read
+    a row per (visit, staff member) instead of 40 observations. Written with the observations
+    and retired with them (`is_latest`); a row only for staff with an observation, N/A or not."""
+
+    __tablename__ = "staff_visit_totals"
+
+    visit_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    site_id: Mapped[str] = mapped_column(ID)
+    checklist_id: Mapped[str] = mapped_column(ID)
+    auditor_id: Mapped[str] = mapped_column(ID)
+    started_local_date: Mapped[dt.date] = mapped_column(Date)
+    applicable: Mapped[float] = mapped_column(Float)
+    passed: Mapped[float] = mapped_column(Float)
+    applicable_observations: Mapped[int] = mapped_column(Integer)
+    critical_failures: Mapped[int] = mapped_column(Integer)
+    visit_score: Mapped[float | None] = mapped_column(Float)  # the revision's, for site means
+    is_latest: Mapped[bool] = mapped_column(Boolean)
+
+    __table_args__ = (
+        ForeignKeyConstraint(["visit_id", "revision"],
+                             ["visit_revisions.visit_id", "visit_revisions.revision"]),
+        Index(None, "is_latest", "started_local_date"),
+        Index(None, "is_latest", "staff_id"),
+    )
+
+
 class Photo(Base):
     """A stored photo. The file is `<data_dir>/photos/<file_name>`, a name the server made."""
 

@@ -36,7 +36,8 @@ from .db import begin_writing
 from .errors import REVISION_CONFLICT, STALE_REVISION, VISIT_ID_TAKEN, ApiError
 from .integrity import SitePoint, needs_lookups, own_flag_rows, text_rows
 from .tables import (
-    ObservationRow, Photo, VisitFlag, VisitHead, VisitPhoto, VisitReview, VisitRevision, VisitText,
+    ObservationRow, Photo, StaffVisitTotals, VisitFlag, VisitHead, VisitPhoto, VisitReview,
+    VisitRevision, VisitText,
 )
 
 MAX_ATTEMPTS = 8
@@ -60,6 +61,7 @@ class PreparedRevision:
     digest: str
     revision_row: dict[str, object]
     observation_rows: list[dict[str, object]]
+    staff_rows: list[dict[str, object]]  # staff_visit_totals
     text_rows: list[dict[str, object]]
     own_flags: list[dict[str, object]] | None  # None: integrity signals are off
     cross_flags: bool  # other visits may share a flag with it (integrity.store_cross_flags)
@@ -135,6 +137,33 @@ def revision_rows(visit: Visit, score: VisitScore, digest: str, auditor_id: str,
     return revision, observations
 
 
+def staff_total_rows(revision: dict[str, object],
+                     observations: Sequence[dict[str, object]]) -> list[dict[str, object]]:
+    """The `staff_visit_totals` rows of one revision: per staff member with an observation
+    attributed to them (N/A ones too), the sums a report reads, in staff order."""
+    sums: dict[str, list[float]] = {}  # staff → [applicable, passed, applicable count, critical]
+    for row in observations:
+        if row["staff_id"] is None:
+            continue  # counts for nobody (CONTRACT §3)
+        total = sums.setdefault(str(row["staff_id"]), [0.0, 0.0, 0, 0])
+        weight = float(row["weight"])  # type: ignore[arg-type]
+        if row["outcome"] != Outcome.NA.value:
+            total[0] += weight
+            total[2] += 1
+        if row["outcome"] == Outcome.PASS.value:
+            total[1] += weight
+        if row["outcome"] == Outcome.FAIL.value and row["critical"]:
+            total[3] += 1
+    return [{"visit_id": revision["visit_id"], "revision": revision["revision"],
+             "staff_id": staff_id, "site_id": revision["site_id"],
+             "checklist_id": revision["checklist_id"], "auditor_id": revision["auditor_id"],
+             "started_local_date": revision["started_local_date"], "applicable": applicable,
+             "passed": passed, "applicable_observations": int(count),
+             "critical_failures": int(critical), "visit_score": revision["visit_score"],
+             "is_latest": True}
+            for staff_id, (applicable, passed, count, critical) in sorted(sums.items())]
+
+
 def prepare_revision(visit: Visit, checklist: Checklist, auditor_id: str, now: dt.datetime,
                      site: SitePoint, *, signals: bool = True) -> PreparedRevision:
     """`visit` (already checked) ready to store for `auditor_id`, received `now`; `site` is where
@@ -145,7 +174,8 @@ def prepare_revision(visit: Visit, checklist: Checklist, auditor_id: str, now: d
                                            auditor_id, now, body)
     return PreparedRevision(
         visit=visit, checklist=checklist, auditor_id=auditor_id, received_at=now, digest=digest,
-        revision_row=revision, observation_rows=observations, text_rows=text_rows(visit, checklist),
+        revision_row=revision, observation_rows=observations,
+        staff_rows=staff_total_rows(revision, observations), text_rows=text_rows(visit, checklist),
         own_flags=own_flag_rows(visit, checklist, now, site) if signals else None,
         cross_flags=signals and needs_lookups(visit, checklist))
 
@@ -159,6 +189,7 @@ def _insert_rows(session: Session, revisions: Sequence[PreparedRevision]) -> Non
     connection.execute(insert(VisitRevision.__table__), [p.revision_row for p in revisions])
     for table, rows in (
             (ObservationRow.__table__, [row for p in revisions for row in p.observation_rows]),
+            (StaffVisitTotals.__table__, [row for p in revisions for row in p.staff_rows]),
             (VisitPhoto.__table__, [{"visit_id": p.visit.id, "revision": p.visit.revision, "sha256": sha}
                                     for p in revisions
                                     for sha in sorted({photo.sha256 for photo in p.visit.photos})]),
@@ -201,6 +232,8 @@ def _write_revision(session: Session, prepared: PreparedRevision) -> None:
     session.execute(update(VisitRevision).where(VisitRevision.visit_id == visit.id)
                     .values(is_latest=False))
     session.execute(update(ObservationRow).where(ObservationRow.visit_id == visit.id)
+                    .values(is_latest=False))
+    session.execute(update(StaffVisitTotals).where(StaffVisitTotals.visit_id == visit.id)
                     .values(is_latest=False))
     if prepared.own_flags is not None and not prepared.cross_flags:
         # What other visits said about its earlier revisions goes (store_cross_flags does this

@@ -27,7 +27,7 @@ def needs_postgres(backend: str) -> None:
     ("server_ingest.py", ["HTTP API: PUT /visits/{id} via uvicorn", "POST /visits/batch of 50",
                           "baseline: raw executemany", "observations/s", "batch rate / raw rate"]),
     ("server_reports.py", ["group_by=site", "group_by=staff", "bare GROUP BY", "report function",
-                           "HTTP once"]),
+                           "HTTP p50", "data load", "all dates"]),
 ])
 def test_bench_quick_run_prints_its_figures(script: str, figures: list[str], backend: str) -> None:
     needs_postgres(backend)

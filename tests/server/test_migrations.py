@@ -21,7 +21,7 @@ from tools.pg_cluster import Cluster
 TABLES = {"users", "checklists", "sites", "staff", "visits", "visit_revisions", "observations",
           "photos", "device_tokens", "enrolment_codes", "enrolment_attempts", "visit_photos",
           "visit_reviews", "visit_flags", "visit_texts", "photo_hashes",
-          "actions", "action_events", "action_photos"}
+          "actions", "action_events", "action_photos", "staff_visit_totals"}
 
 
 @pytest.fixture(params=BACKENDS)
@@ -145,5 +145,52 @@ def test_upgrade_to_0005_lists_the_photos_each_stored_revision_cites(empty_url: 
             cited = connection.execute(text(
                 "SELECT revision, sha256 FROM visit_photos ORDER BY revision, sha256")).all()
         assert [tuple(row) for row in cited] == [(1, "a" * 64), (1, "b" * 64), (3, "a" * 64)]
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_to_0008_sums_each_staff_members_observations_per_revision(empty_url: str,
+                                                                         tmp_path: Path) -> None:
+    engine = make_engine(Settings(database_url=empty_url, data_dir=tmp_path))
+    now = "2026-11-20 10:00:00+00:00"
+    # (revision, item, staff, outcome, weight, critical); revision 2 is the latest.
+    observations = [(1, "i1", "p", "pass", 2.0, False), (1, "i2", "q", "fail", 1.0, True),
+                    (2, "i1", "p", "pass", 2.0, False), (2, "i2", "p", "fail", 1.0, True),
+                    (2, "i3", "p", "na", 3.0, False), (2, "i4", "q", "na", 1.0, False),
+                    (2, "i5", None, "pass", 5.0, False)]
+    try:
+        upgrade(engine, "0007")
+        with engine.begin() as connection:
+            _insert_visit_parents(connection, now, latest_revision=2)
+            for number in (1, 2):
+                connection.execute(text(
+                    "INSERT INTO visit_revisions (visit_id, revision, auditor_id, site_id, "
+                    "checklist_id, checklist_version, started_at, started_local_date, content_hash, "
+                    "body, received_at, applicable, passed, visit_score, knocked_out, is_latest) "
+                    "VALUES ('v', :number, 'a', 's', 'c', 1, :now, '2026-11-20', 'x', '{}', :now, "
+                    "0, 0, :score, :no, :latest)"),
+                    {"number": number, "now": now, "score": 0.5 if number == 2 else None,
+                     "no": False, "latest": number == 2})
+            for number, key, staff, outcome, weight, critical in observations:
+                connection.execute(text(
+                    "INSERT INTO observations (visit_id, revision, item_key, checklist_id, "
+                    "checklist_version, site_id, staff_id, auditor_id, dimension, weight, critical, "
+                    "outcome, visit_score, started_at, started_local_date, is_latest) VALUES ('v', "
+                    ":number, :key, 'c', 1, 's', :staff, 'a', '', :weight, :critical, :outcome, "
+                    ":score, :now, '2026-11-20', :latest)"),
+                    {"number": number, "key": key, "staff": staff, "weight": weight,
+                     "critical": critical, "outcome": outcome, "now": now,
+                     "score": 0.5 if number == 2 else None, "latest": number == 2})
+        upgrade(engine)
+        with engine.connect() as connection:
+            totals = connection.execute(text(
+                "SELECT revision, staff_id, site_id, auditor_id, applicable, passed, "
+                "applicable_observations, critical_failures, visit_score, is_latest "
+                "FROM staff_visit_totals ORDER BY revision, staff_id")).all()
+        assert [tuple(row) for row in totals] == [
+            (1, "p", "s", "a", 2.0, 2.0, 1, 0, None, False),
+            (1, "q", "s", "a", 1.0, 0.0, 1, 1, None, False),
+            (2, "p", "s", "a", 3.0, 2.0, 2, 1, 0.5, True),
+            (2, "q", "s", "a", 0.0, 0.0, 0, 0, 0.5, True)]  # all N/A: a row, not a visit
     finally:
         engine.dispose()
