@@ -1,8 +1,8 @@
 """Benchmark: visit ingest through the real HTTP API (`audit-server serve`, uvicorn on
 127.0.0.1, 16 concurrent httpx clients sending visits of 40 observations, one `PUT` per visit
 and `POST /visits/batch` of 50) beside a raw `executemany` of the same rows into the same tables
-(visits, visit_revisions, observations). Target: batch API ≥ 0.3× the raw rate. Runs on SQLite
-and on a throwaway PostgreSQL cluster; `--nodes` adds visits/s through HAProxy to 1 and to 2
+(visits, visit_revisions, observations, staff_visit_totals). Target: batch API ≥ 0.3× the raw
+rate. Runs on SQLite and on a throwaway PostgreSQL cluster; `--nodes` adds visits/s through HAProxy to 1 and to 2
 nodes on PostgreSQL (tools/cluster.py: needs apt's postgresql and haproxy).
 
 Run: python bench/server_ingest.py [--quick] [--visits N] [--backend sqlite|postgres|both] [--nodes]"""
@@ -35,8 +35,8 @@ from sync_server.accounts import create_user
 from sync_server.app import prepare_database
 from sync_server.db import make_engine, make_session_factory
 from sync_server.settings import Settings
-from sync_server.visit_store import revision_rows
-from sync_server.tables import ObservationRow, VisitHead, VisitRevision
+from sync_server.visit_store import revision_rows, staff_total_rows
+from sync_server.tables import ObservationRow, StaffVisitTotals, VisitHead, VisitRevision
 
 TARGET_RATIO = 0.3
 BATCH = 50  # the server's most per batch
@@ -110,7 +110,7 @@ async def upload_batches(base: str, tokens: list[str], bodies: list[dict[str, An
 def raw_rows(checklist: Checklist, bodies: list[dict[str, Any]], auditor: str) -> tuple[list[dict[str, Any]], ...]:
     """The rows the server would write for `bodies`, computed before the clock starts."""
     now = dt.datetime.now(dt.UTC)
-    heads, revisions, observations = [], [], []
+    heads, revisions, observations, staff_totals = [], [], [], []
     for body in bodies:
         visit = Visit.model_validate(body)
         heads.append({"id": visit.id, "auditor_id": auditor, "latest_revision": 1, "created_at": now})
@@ -119,14 +119,16 @@ def raw_rows(checklist: Checklist, bodies: list[dict[str, Any]], auditor: str) -
                                        auditor, now)
         revisions.append(revision)
         observations.extend(rows)
-    return heads, revisions, observations
+        staff_totals.append(staff_total_rows(revision, rows))
+    return heads, revisions, observations, staff_totals
 
 
 def raw_insert(settings: Settings, rows: tuple[list[dict[str, Any]], ...], per_visit: bool) -> float:
     """Seconds to executemany `rows` in one transaction, or one transaction per visit."""
-    heads, revisions, observations = rows
+    heads, revisions, observations, staff_totals = rows
     engine = make_engine(settings)
-    tables = (VisitHead.__table__, VisitRevision.__table__, ObservationRow.__table__)
+    tables = (VisitHead.__table__, VisitRevision.__table__, ObservationRow.__table__,
+              StaffVisitTotals.__table__)
     started = time.perf_counter()
     if per_visit:
         for index, head in enumerate(heads):
@@ -135,10 +137,15 @@ def raw_insert(settings: Settings, rows: tuple[list[dict[str, Any]], ...], per_v
                 connection.execute(insert(tables[1]), [revisions[index]])
                 connection.execute(insert(tables[2]), observations[index * ITEMS_PER_VISIT:
                                                                    (index + 1) * ITEMS_PER_VISIT])
+                if staff_totals[index]:
+                    connection.execute(insert(tables[3]), staff_totals[index])
     else:
         with engine.begin() as connection:
-            for table, table_rows in zip(tables, rows, strict=True):
+            for table, table_rows in zip(tables[:3], rows[:3], strict=True):
                 connection.execute(insert(table), table_rows)
+            every_total = [row for per_visit_rows in staff_totals for row in per_visit_rows]
+            if every_total:
+                connection.execute(insert(tables[3]), every_total)
     elapsed = time.perf_counter() - started
     engine.dispose()
     return elapsed

@@ -10,9 +10,11 @@ import datetime as dt
 from audit_app.reports.client import ReportsClient
 from audit_app.state import AppState, DeviceAccess
 from audit_app.state.reports import ReportsRoute
-from tests.reports.demo_server import RunningServer, demo_server, demo_settings, start_server  # noqa: F401
+from tests.reports.demo_server import RunningServer, demo_server, demo_settings  # noqa: F401
 from tests.state.conftest import Clock, run
-from tests.state.test_reports_session import DEMO_DAY, connect, manager  # noqa: F401  (fixture)
+from tests.state.test_reports_session import (  # noqa: F401  (fixture)
+    DEMO_DAY, connect, manager, manager_on_a_server_that_stops,
+)
 
 PERIOD = {"from": "2026-10-25", "to": "2026-11-23"}  # the default last 30 days on DEMO_DAY
 
@@ -62,12 +64,7 @@ def test_overdue_is_judged_on_the_apps_date_and_the_grouping_switches(
 
 
 def test_offline_the_last_actions_answer_is_shown_and_new_filters_forget_it(device, demo_settings) -> None:  # noqa: F811
-    settings, tokens = demo_settings
-    running = start_server(settings, tokens)
-    clock = Clock(DEMO_DAY)
-    app = AppState(DeviceAccess(device), now=clock)
-    run(app.load())
-    connect(app, running.url, tokens["demo-manager"], "demo-manager", "manager", None)
+    app, running, clock = manager_on_a_server_that_stops(device, demo_settings)
     assert run(app.reports.open_actions())
     shown = app.reports.action_report
     running.stop()

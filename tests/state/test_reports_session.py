@@ -94,13 +94,19 @@ def test_drill_down_from_the_weakest_site_to_one_visit(manager: AppState) -> Non
     assert all(line.outcome in ("pass", "fail", "na", None) for line in view.lines)
 
 
-def test_offline_the_last_report_is_shown_with_its_as_of_time(device, demo_settings) -> None:
+def manager_on_a_server_that_stops(device, demo_settings) -> tuple[AppState, RunningServer, Clock]:
+    """A manager's app on its own demo server, which the test stops to go offline."""
     settings, tokens = demo_settings
     running = start_server(settings, tokens)
     clock = Clock(DEMO_DAY)
     app = AppState(DeviceAccess(device), now=clock)
     run(app.load())
     connect(app, running.url, tokens["demo-manager"], "demo-manager", "manager", None)
+    return app, running, clock
+
+
+def test_offline_the_last_report_is_shown_with_its_as_of_time(device, demo_settings) -> None:
+    app, running, clock = manager_on_a_server_that_stops(device, demo_settings)
     assert run(app.reports.open())
     shown = app.reports.overall
     running.stop()
