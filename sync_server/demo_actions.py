@@ -28,6 +28,7 @@ PATHS: list[list[str]] = [
 ]
 MANAGER = "demo-manager"
 ACTIONS = 18
+SPREAD_DAYS = 21  # the actions are raised from failures of the last three weeks
 
 
 def _demo_id(seed: int, *parts: str) -> str:
@@ -50,6 +51,27 @@ def _event(seed: int, action_id: str, kind: str, at: dt.datetime) -> NewEvent:
                     **fields)
 
 
+def _spread(failures: list, now: dt.datetime) -> list:  # type: ignore[type-arg]
+    """ACTIONS failures of different visits, spread evenly over the last SPREAD_DAYS (newest
+    first): the newest alone all fall in the last days of a large demo, where nothing is
+    overdue yet; spread out, the early open ones are."""
+    distinct, seen_visits = [], set()
+    for row in failures:
+        if row.visit_id not in seen_visits:
+            seen_visits.add(row.visit_id)
+            distinct.append(row)
+    since = now - dt.timedelta(days=SPREAD_DAYS)
+    recent = [row for row in distinct if _aware(row.started_at) >= since]
+    pool = recent if len(recent) >= ACTIONS else distinct
+    if len(pool) <= ACTIONS:
+        return pool
+    return [pool[round(n * (len(pool) - 1) / (ACTIONS - 1))] for n in range(ACTIONS)]
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 def add_demo_actions(sessions: sessionmaker[Session], seed: int, now: dt.datetime) -> int:
     """Raise the demo actions (newest failures first); returns how many are new."""
     cache = ChecklistCache()
@@ -62,13 +84,7 @@ def add_demo_actions(sessions: sessionmaker[Session], seed: int, now: dt.datetim
             .where(ObservationRow.is_latest.is_(True), ObservationRow.outcome == "fail")
             .order_by(ObservationRow.started_at.desc(), ObservationRow.visit_id,
                       ObservationRow.item_key)).all()
-    picked, seen_visits = [], set()
-    for row in failures:
-        if row.visit_id not in seen_visits:
-            seen_visits.add(row.visit_id)
-            picked.append(row)
-        if len(picked) == ACTIONS:
-            break
+    picked = _spread(failures, now)
     added = 0
     latest = now - dt.timedelta(minutes=5)
     for number, row in enumerate(picked):
@@ -78,7 +94,7 @@ def add_demo_actions(sessions: sessionmaker[Session], seed: int, now: dt.datetim
                 continue
             checklist = cache.get(session, row.checklist_id, row.checklist_version)
             item = checklist.item_map.get(row.item_key) if checklist is not None else None
-            started = row.started_at if row.started_at.tzinfo else row.started_at.replace(tzinfo=dt.UTC)
+            started = _aware(row.started_at)
             created = min(started + dt.timedelta(hours=2), latest)
             priority = default_priority(item)
             action = NewAction(

@@ -46,6 +46,17 @@ def test_the_demo_has_actions_in_every_state_and_some_overdue(loaded) -> None:  
     assert all(a["visit_id"] and a["item_key"] for a in actions)
 
 
+def test_the_make_run_demo_has_overdue_actions_too(tmp_path: Path) -> None:
+    """300 visits (make run's): the actions come from three weeks of failures, not the last
+    days' alone, so some are overdue on the demo's today."""
+    settings = _settings(tmp_path / "big")
+    result = load_demo(settings, visits=300, now=NOW)
+    manager = next(login.token for login in result.logins if login.name == "demo-manager")
+    actions = _actions(settings, manager)
+    assert len(actions) == 18 and {a["status"] for a in actions} == set(STATUSES)
+    assert 1 <= sum(a["overdue"] for a in actions) < 18
+
+
 def test_a_second_run_adds_no_action(loaded) -> None:  # type: ignore[no-untyped-def]
     settings, first = loaded
     again = load_demo(settings, visits=60, now=NOW)
