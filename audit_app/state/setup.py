@@ -94,10 +94,7 @@ class ConnectionActions:
             if not self.prefs.setup_done:
                 self.go(Route.FIRST_RUN)
             return False
-        if not await self.enrol_with_code():
-            return False
-        await self.land()  # a manager's first link opens Reports, as every later start does
-        return True
+        return await self.enrol_with_code()
 
     async def connect_with_token(self: AppState) -> bool:
         """Keep a pasted token and check it with a first sync (a refused token is reported)."""

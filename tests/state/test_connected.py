@@ -7,7 +7,6 @@ import httpx
 import pytest
 
 from audit_app.state import AppState, DeviceAccess, Route
-from audit_app.state.reports import ReportsRoute
 from audit_app.stopwatch import local_now
 from audit_app.store import VisitState
 from audit_app.sync import load_credentials, load_roster
@@ -162,15 +161,3 @@ def test_a_synced_visit_is_saved_as_the_servers_pdf_and_an_unsynced_one_is_refus
     ((file_name, data),) = saved
     assert file_name == f"visit-{visit_id[:8]}-zh-CN.pdf"
     assert data.startswith(b"%PDF-") and app.flash == "pdf.saved"
-
-
-def test_a_managers_enrolment_link_lands_on_reports_and_an_auditors_on_home(app, live_server):
-    manager, _ = live_server.new_user("manager")
-    assert run(app.open_enrolment_link(live_server.enrolment_code(manager), live_server.url)), app.error
-    assert app.route == ReportsRoute.OVERVIEW
-    run(app.go_home())
-    assert app.route == Route.HOME
-
-    auditor, _ = live_server.new_user("auditor")
-    assert run(app.open_enrolment_link(live_server.enrolment_code(auditor), live_server.url)), app.error
-    assert app.route == Route.HOME
