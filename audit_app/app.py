@@ -103,6 +103,15 @@ def Root(state: AppState, services: Services):
         return [broken_view(state)]
 
 
+def _page_url(page: ft.Page) -> str | None:
+    """The tab's address, or None while the page has no socket (Flet's `page.url` then raises).
+    After an app-server restart the old tab reconnects, and its session's `main` waits for the
+    app to load (web_server.py); a reload meanwhile closes that socket, and the reloaded tab
+    reattaches to this session later. Its route still holds any enrolment query."""
+    connection = page.session.connection
+    return connection.page_url if connection is not None else None
+
+
 async def _device_id(calls: ClientCalls) -> str:
     prefs = ft.SharedPreferences()
     found = await calls.call(lambda: prefs.get(DEVICE_ID_KEY), "reading the device id")
@@ -130,7 +139,7 @@ def make_main(registry: DeviceRegistry, root: Path, now: Callable[[], datetime] 
         # Sent now, not with the first screen: the browser starts fetching the 3 MB CJK font
         # (it shows no screen until the font is in) while the device opens below.
         page.update()
-        first_route, first_url = page.route, page.url
+        first_route, first_url = page.route, _page_url(page)
         calls = ClientCalls(page)
         try:
             device_id = await _device_id(calls)
@@ -138,6 +147,8 @@ def make_main(registry: DeviceRegistry, root: Path, now: Callable[[], datetime] 
             return  # the tab went away for good before saying which device it is
         # On a worker thread: opening a device reads its store and parses the bundled checklists,
         # and the event loop meanwhile keeps serving the font and the other tabs.
+        # The path only: a first route can carry a one-time enrolment code, never logged.
+        log.info("session %s: device %s…, route %s", page.session.id[:8], device_id[:6], urlparse(first_route or "/").path)
         device = await asyncio.to_thread(registry.acquire, device_folder(root, device_id))
         state = AppState(DeviceAccess(device), now=now)
         await state.load()
@@ -188,6 +199,7 @@ def make_main(registry: DeviceRegistry, root: Path, now: Callable[[], datetime] 
         calls.when_closed(closed)
 
         page.render_views(Root, state, services)
+        log.info("session %s: first screen sent", page.session.id[:8])
         state.app_started()   # auto-send: what waits goes now, without a tap
         code, server = enrolment_query(first_route, first_url)
         if code:

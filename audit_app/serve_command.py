@@ -6,6 +6,7 @@ Environment: `APP_PORT` (default 8550; `FLET_SERVER_PORT` also works), `APP_HOST
 from __future__ import annotations
 
 import argparse
+import logging
 
 
 def register(commands) -> None:
@@ -16,6 +17,10 @@ def register(commands) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    # The app's own notes (a session opening, a browser call sent again) go to stderr, which
+    # `make run` and the tests keep as the app server's log; other libraries only warn.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("audit_app").setLevel(logging.INFO)
     from audit_app.web_server import run  # flet is imported only when the app is served
     run(host=args.host, port=args.port)
     return 0

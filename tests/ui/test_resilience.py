@@ -92,6 +92,48 @@ def test_reloading_the_tab_while_the_restarted_app_server_waits_for_its_answer_s
     assert len(sockets.sent_up) == 2
 
 
+class SocketClosedAfterHello:
+    """The tab's first socket to the restarted app server closes right after its hello, as a
+    reload does: the session that hello made runs `main` while the app still loads, so `main`
+    goes on with no socket, and the reloaded tab reattaches to that session (CI saw `main` die
+    on `page.url` there, and the reloaded tab stay blank)."""
+
+    def __init__(self) -> None:
+        self.sockets = 0
+        self.first_closed = False
+
+    def route(self, socket: WebSocketRoute) -> None:
+        server = socket.connect_to_server()
+        first = self.sockets == 0
+        self.sockets += 1
+
+        def up(message: str | bytes) -> None:
+            server.send(message)
+            if first and not self.first_closed:
+                self.first_closed = True
+                server.close()
+                socket.close()
+        socket.on_message(up)
+        server.on_message(socket.send)
+
+    def closed_after_hello(self) -> bool:
+        return self.first_closed
+
+
+def test_reloading_the_tab_after_its_socket_closed_while_the_app_loads_shows_the_drafts(
+        product: Product, phone: Phone):
+    start_offline(phone, product.app_url)
+    start_retail_visit(phone, site_name=None)
+    sockets = SocketClosedAfterHello()
+    phone.page.route_web_socket(re.compile(r"/ws$"), sockets.route)
+
+    product.restart(product.app)
+    wait_until(sockets.closed_after_hello, phone)
+    phone.reload()
+    phone.tap(visit_row(phone, "state.draft"))
+    phone.button(phone.say("runner.pass")).first.wait_for()
+
+
 def wait_until(condition, phone: Phone, timeout_s: float = 30.0) -> None:
     deadline = time.monotonic() + timeout_s
     while not condition():
