@@ -104,6 +104,7 @@ class AppState(VisitActions, ConnectionActions, CheckInActions):
         self.reports = ReportsSession(self)   # the manager's reports: filters kept per session
         self.actions = ActionsSession(self)   # corrective actions (state/actions.py)
         self.server_url: str | None = None
+        self.land_after_sync = False          # just connected: land once a sync says who this is
         self._listeners: list[Callable[[], None]] = []
         self._navigate: Callable[[str], None] | None = None
 
@@ -181,6 +182,14 @@ class AppState(VisitActions, ConnectionActions, CheckInActions):
         if self.route == Route.HOME and self.roster.role in REPORT_ROLES:
             await self.reports.open()
 
+    async def land_once_known(self) -> None:
+        """After a sync: a phone just enrolled (or given a token) lands where its role does, as
+        every later start does. Its role comes with the roster that first sync pulls, whichever
+        sync that is (the app's automatic one can start first)."""
+        if self.land_after_sync and self.roster.role is not None:
+            self.land_after_sync = False
+            await self.land()
+
     async def refresh_home(self) -> None:
         summaries = await self.access.locked(self.device.store.visits.summaries)
         reviews = await self.access.locked(load_review_states, self.device)
@@ -210,6 +219,7 @@ class AppState(VisitActions, ConnectionActions, CheckInActions):
         """After an enrolment or a token: the phone is set up and online."""
         await self._save_prefs(setup_done=True, offline_only=False)
         self.roster = await self.access.locked(load_roster_view, self.device)
+        self.land_after_sync = True
 
     async def set_photo_size(self, long_edge: int) -> bool:
         async def action() -> None:

@@ -68,10 +68,12 @@ class SyncSession:
             finally:
                 gate.release()   # in the thread: a cancelled page never frees it mid-sync
         try:
-            return await self._run(automatic, guarded, load_credentials, SyncStatus, DEFAULT_RETRY)
+            synced = await self._run(automatic, guarded, load_credentials, SyncStatus, DEFAULT_RETRY)
         finally:
             if not handed.is_set():
                 gate.release()
+        await app.land_once_known()
+        return synced
 
     async def _run(self, automatic, run_sync, load_credentials, SyncStatus, default_retry) -> bool:
         app = self.app

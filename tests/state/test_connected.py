@@ -126,6 +126,17 @@ def test_an_enrolment_link_for_another_account_waits_until_every_visit_is_synced
     assert app.roster.user_name == second and app.route == Route.HOME
 
 
+@pytest.mark.parametrize(("role", "lands_on"), [("manager", "/reports"), ("admin", "/reports"),
+                                               ("auditor", Route.HOME)])
+def test_an_enrolment_link_lands_where_every_later_start_of_that_role_does(app, live_server, role, lands_on):
+    name, _ = live_server.new_user(role)
+    assert run(app.open_enrolment_link(live_server.enrolment_code(name), live_server.url)), app.error
+    assert app.route == lands_on and app.roster.role == role
+    if role != "auditor":
+        assert app.reports.role == role and app.reports.overall is not None
+    assert not app.land_after_sync  # a later sync leaves the screen the user is on
+
+
 def test_an_enrolment_link_enrols_an_offline_only_phone_that_holds_visits(app, live_server):
     assert run(app.choose_offline_only())
     app.open_new_visit()

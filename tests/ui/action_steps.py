@@ -55,7 +55,7 @@ def enrolled(new_phone: Callable[[], Phone], product: Product, lang: str, who: s
     phone.open(product.app_url)
     if lang != "en":
         choose_language(phone, lang, then_shows="first_run.offline")
-    enrol_by_link(phone, product.enrolment_link(who))
+    enrol_by_link(phone, product.enrolment_link(who), manager=who.startswith("demo-manager"))
     return phone
 
 

@@ -33,11 +33,20 @@ def choose_language(phone: Phone, lang: str, *, then_shows: str) -> None:
     phone.text(phone.say(then_shows), exact=True).first.wait_for()
 
 
-def enrol_by_link(phone: Phone, link: str) -> None:
+def enrol_by_link(phone: Phone, link: str, *, manager: bool = False) -> None:
     """Open the link `make run` printed (in a new tab, as from a message): the app enrols
-    itself and lands on Home."""
+    itself and lands on Home, or for a manager on Reports, whose Back is Home (taken here, so
+    every caller goes on from Home)."""
     phone.open_in_new_tab(link)
+    if manager:
+        leave_reports_for_home(phone)
     phone.button(phone.say("home.new_visit")).wait_for()
+
+
+def leave_reports_for_home(phone: Phone) -> None:
+    """A manager's app opens on Reports (its Overview tab shown): Back to Home."""
+    phone.button(phone.say("reports.nav.overview")).first.wait_for()
+    go_home(phone)
 
 
 def start_offline(phone: Phone, app_url: str) -> None:

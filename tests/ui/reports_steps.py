@@ -15,6 +15,7 @@ from playwright.sync_api import Locator
 from audit_app.i18n import t
 from audit_app.reports.filters import Period, ReportFilter, query_params
 
+from tests.ui.journeys import leave_reports_for_home
 from tests.ui.phone import Phone
 from tests.ui.product import Product, demo_tokens
 from tools.servers import ROOT, audit_server_command, sync_server_env
@@ -49,10 +50,12 @@ def percent(rate: float) -> str:
 
 
 def enrol(phone: Phone, link: str, lang: str) -> None:
-    """Open a demo user's enrolment link (the app enrols itself and shows Home in English),
-    then choose the language in Settings."""
+    """Open a demo manager's or admin's enrolment link (the app enrols itself and opens on
+    Reports, in English), go Back to Home, then choose the language in Settings."""
     phone.open(link)
-    phone.button(t("en", "home.new_visit")).wait_for()
+    shown, phone.lang = phone.lang, "en"
+    leave_reports_for_home(phone)
+    phone.lang = shown
     if lang != "en":
         phone.tap_button(t("en", "home.settings"))
         phone.tap_button("中文")

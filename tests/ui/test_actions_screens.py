@@ -16,7 +16,7 @@ def test_a_manager_sees_the_demo_actions_and_a_timeline(product: Product, phone:
     prefix = lang.split("-")[0]
     phone.open(product.app_url)
     choose_language(phone, lang, then_shows="first_run.offline")
-    enrol_by_link(phone, product.enrolment_link("demo-manager"))
+    enrol_by_link(phone, product.enrolment_link("demo-manager"), manager=True)
     sync_from_home(phone, synced=0)
     phone.tap(phone.page.get_by_label(phone.say("common.back"), exact=True).first)
     phone.tap_button(phone.say("actions.open"))
