@@ -7,6 +7,8 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -32,6 +34,23 @@ def _now() -> datetime:
 def proxy(live_server: LiveServer) -> Iterator[FaultProxy]:
     with FaultProxy(live_server.url) as running:
         yield running
+
+
+@contextmanager
+def synced_manager_phone(live_server: LiveServer, folder: Path) -> Iterator[tuple[Device, str, Credentials]]:
+    """A new manager's phone after its first sync (it pulled what they may see):
+    (phone, manager's name, credentials); closed afterwards."""
+    from audit_app.device import open_device
+
+    manager, token = live_server.new_user("manager")
+    phone = open_device(folder)
+    try:
+        creds = Credentials(live_server.url, token)
+        report = run_sync(phone, creds, now=_now, retry=RETRY, sleep=BackoffRecorder())
+        assert report.status is SyncStatus.OK, report
+        yield phone, manager, creds
+    finally:
+        phone.close()
 
 
 def _action_with_resolve(device: Device, who: str, seed: int) -> tuple[str, str]:
@@ -118,23 +137,14 @@ def test_over_a_network_failing_one_request_in_five_every_action_and_event_is_st
 
 def test_the_pull_brings_down_the_actions_a_manager_may_see_with_their_history(
         live_server: LiveServer, device: Device, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from audit_app.device import open_device
-
     auditor, auditor_token = live_server.new_user("auditor")
     action_id, event_id = _action_with_resolve(device, auditor, 51)
     assert run_sync(device, Credentials(live_server.url, auditor_token), now=_now, retry=RETRY,
                     sleep=BackoffRecorder()).status is SyncStatus.OK
-    _manager, manager_token = live_server.new_user("manager")
-    phone = open_device(tmp_path / "manager-phone")
-    try:
-        report = run_sync(phone, Credentials(live_server.url, manager_token), now=_now, retry=RETRY,
-                          sleep=BackoffRecorder())
-        assert report.status is SyncStatus.OK, report
+    with synced_manager_phone(live_server, tmp_path / "manager-phone") as (phone, _manager, _creds):
         view = phone.store.actions.view(action_id)  # type: ignore[union-attr]
         assert view is not None and view.synced
         assert [e.id for e in view.history] == [event_id] and view.status == "resolved"
-    finally:
-        phone.close()
 
 
 def test_a_manager_resolves_on_their_phone_with_a_photo_of_the_fix_and_it_reaches_the_server(
@@ -142,8 +152,6 @@ def test_a_manager_resolves_on_their_phone_with_a_photo_of_the_fix_and_it_reache
     import io
 
     from PIL import Image
-
-    from audit_app.device import open_device
 
     auditor, auditor_token = live_server.new_user("auditor")
     visit_id = make_visit(device, random.Random(61), site_id="site-n1", staff_ids=["staff-1"], photos=0)
@@ -155,11 +163,8 @@ def test_a_manager_resolves_on_their_phone_with_a_photo_of_the_fix_and_it_reache
         device.store.actions.create(action, auditor, NOW)  # type: ignore[union-attr]
     assert run_sync(device, Credentials(live_server.url, auditor_token), now=_now, retry=RETRY,
                     sleep=BackoffRecorder()).status is SyncStatus.OK
-    manager, manager_token = live_server.new_user("manager")
-    phone = open_device(tmp_path / "manager-phone")
-    try:
-        creds = Credentials(live_server.url, manager_token)
-        assert run_sync(phone, creds, now=_now, retry=RETRY, sleep=BackoffRecorder()).status is SyncStatus.OK
+    with synced_manager_phone(live_server, tmp_path / "manager-phone") as (phone, manager, creds):
+        manager_token = creds.token
         pulled = phone.store.actions.view(action.id)  # type: ignore[union-attr]
         assert pulled is not None and pulled.photo_required is False  # the server's word
         buffer = io.BytesIO()
@@ -177,12 +182,9 @@ def test_a_manager_resolves_on_their_phone_with_a_photo_of_the_fix_and_it_reache
         assert detail["history"][-1]["photos"] == [fix] and detail["history"][-1]["by"] == manager
         assert live_server.get(f"/photos/{fix}", manager_token).status_code == 200
         assert live_server.get(f"/photos/{fix}", auditor_token).status_code == 200  # the creator
-    finally:
-        phone.close()
 
 
 def test_the_pull_pages_past_a_thousand_actions(live_server: LiveServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from audit_app.device import open_device
     from sync_server.action_store import insert_action
 
     created = NOW - timedelta(days=1)
@@ -193,13 +195,6 @@ def test_the_pull_pages_past_a_thousand_actions(live_server: LiveServer, tmp_pat
                                              priority="general", due_on=date(2026, 11, 24),
                                              created_at=created), "admin", created)
         session.commit()
-    _manager, token = live_server.new_user("manager")
-    phone = open_device(tmp_path / "manager-phone")
-    try:
-        report = run_sync(phone, Credentials(live_server.url, token), now=_now, retry=RETRY,
-                          sleep=BackoffRecorder())
-        assert report.status is SyncStatus.OK, report
+    with synced_manager_phone(live_server, tmp_path / "manager-phone") as (phone, _manager, _creds):
         missing = [a for a in ids if phone.store.actions.view(a) is None]  # type: ignore[union-attr]
         assert missing == []
-    finally:
-        phone.close()
