@@ -30,6 +30,7 @@ import flet as ft
 from audit_app.client_calls import ClientCalls, PageGone
 from audit_app.device import Device, open_device
 from audit_app.evidence import clean_unreferenced_photos
+from audit_app.route_echoes import RouteEchoes
 from audit_app.state import AppState, DeviceAccess, DeviceRegistry
 from audit_app.stopwatch import local_now
 from audit_app.views import Services, broken_view, build_view
@@ -173,8 +174,11 @@ def make_main(registry: DeviceRegistry, root: Path, now: Callable[[], datetime] 
         services = Services(add_photo=add_photo, take_photo=make_take_photo(page, state), picker=picker,
                             add_fix_photo=add_fix_photo, take_fix_photo=make_take_fix_photo(page, state))
 
+        echoes = RouteEchoes()  # the browser's answers to our own navigation (route_echoes.py)
+
         def navigate(route: str) -> None:
             if page.route != route:
+                echoes.sent(route)
                 page.navigate(route)
         state.set_navigator(navigate)
 
@@ -186,6 +190,8 @@ def make_main(registry: DeviceRegistry, root: Path, now: Callable[[], datetime] 
                 navigate(state.route)  # the address bar forgets the one-time code
                 return
             route = urlparse(e.route).path or "/"
+            if echoes.is_echo(route):
+                return
             if route != state.route:
                 state.go(route)
 
