@@ -65,7 +65,7 @@ def _enrol(session: Session, name: str, app_url: str, server_url: str) -> None:
     issued = issue_code(session, name, dt.datetime.now(dt.UTC))
     scope = f", region {issued.region}" if issued.region else ""
     print(f"Enrolment code 注册码 for {name} ({issued.role}{scope}): single use, valid until "
-          f"{issued.expires_at:%Y-%m-%d %H:%M} UTC 一次性,24 小时内有效")
+          f"{issued.expires_at:%Y-%m-%d %H:%M} UTC 一次性，24 小时内有效")
     print(f"code: {issued.code}")
     print(f"link: {enrolment_link(app_url, server_url, issued.code)}")
 

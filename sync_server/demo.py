@@ -371,7 +371,7 @@ def describe(result: DemoResult, *, app_url: str | None = None, server_url: str 
                      "旧令牌已作废)")
     if app_url and server_url:
         lines += ["", "Enrolment links 注册链接 (open one in a browser to sign in as that user; "
-                      "single use, 24 h 一次性,24 小时内有效):"]
+                      "single use, 24 h 一次性，24 小时内有效):"]
         for login in result.logins:
             who = login.role + (f" ({login.region})" if login.region else "")
             link = enrolment_link(app_url, server_url, login.enrolment_code)

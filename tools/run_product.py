@@ -88,7 +88,7 @@ def main() -> int:
             role = f"{user.role} {user.scope}".strip()
             print(f"  {user.name:<{name_width}}  {role:<{role_width}}  {user.link}")
         print("Open a user's link in a browser to sign in as them (single use, 24 h) "
-              "打开链接即以该用户登录(一次性,24 小时内有效)")
+              "打开链接即以该用户登录（一次性，24 小时内有效）")
         print(f"Logs 日志: {log_dir}.  Ctrl-C stops both servers 按 Ctrl-C 停止", flush=True)
         while not stop.is_set():
             if not all(server.running() for server in servers):
