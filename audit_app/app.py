@@ -149,7 +149,8 @@ def make_main(registry: DeviceRegistry, root: Path, now: Callable[[], datetime] 
         # On a worker thread: opening a device reads its store and parses the bundled checklists,
         # and the event loop meanwhile keeps serving the font and the other tabs.
         # The path only: a first route can carry a one-time enrolment code, never logged.
-        log.info("session %s: device %s…, route %s", page.session.id[:8], device_id[:6], urlparse(first_route or "/").path)
+        log.info("session %s: device %s…, route %s", page.session.id[:8], device_id[:6],
+                 urlparse(first_route or "/").path)
         device = await asyncio.to_thread(registry.acquire, device_folder(root, device_id))
         state = AppState(DeviceAccess(device), now=now)
         await state.load()

@@ -77,18 +77,24 @@ class SocketsAfterRestart:
         return bool(self.sent_up) and self.sent_up[0] >= 2 and self.sent_down[0] >= 2
 
 
-def test_reloading_the_tab_while_the_restarted_app_server_waits_for_its_answer_shows_the_drafts(
-        product: Product, phone: Phone):
+def reload_after_restart_opens_the_draft(product: Product, phone: Phone, route_sockets, ready) -> None:
+    """A draft on an offline phone; the tab's sockets go through `route_sockets` while the app
+    server restarts; once `ready()`, the tab is reloaded and the draft opens in the runner."""
     start_offline(phone, product.app_url)
     start_retail_visit(phone, site_name=None)
-    sockets = SocketsAfterRestart()
-    phone.page.route_web_socket(re.compile(r"/ws$"), sockets.route)
+    phone.page.route_web_socket(re.compile(r"/ws$"), route_sockets)
 
     product.restart(product.app)
-    wait_until(sockets.first_answer_lost, phone)
+    wait_until(ready, phone)
     phone.reload()
     phone.tap(visit_row(phone, "state.draft"))
     phone.button(phone.say("runner.pass")).first.wait_for()
+
+
+def test_reloading_the_tab_while_the_restarted_app_server_waits_for_its_answer_shows_the_drafts(
+        product: Product, phone: Phone):
+    sockets = SocketsAfterRestart()
+    reload_after_restart_opens_the_draft(product, phone, sockets.route, sockets.first_answer_lost)
     assert len(sockets.sent_up) == 2
 
 
@@ -122,16 +128,8 @@ class SocketClosedAfterHello:
 
 def test_reloading_the_tab_after_its_socket_closed_while_the_app_loads_shows_the_drafts(
         product: Product, phone: Phone):
-    start_offline(phone, product.app_url)
-    start_retail_visit(phone, site_name=None)
     sockets = SocketClosedAfterHello()
-    phone.page.route_web_socket(re.compile(r"/ws$"), sockets.route)
-
-    product.restart(product.app)
-    wait_until(sockets.closed_after_hello, phone)
-    phone.reload()
-    phone.tap(visit_row(phone, "state.draft"))
-    phone.button(phone.say("runner.pass")).first.wait_for()
+    reload_after_restart_opens_the_draft(product, phone, sockets.route, sockets.closed_after_hello)
 
 
 def wait_until(condition, phone: Phone, timeout_s: float = 30.0) -> None:
